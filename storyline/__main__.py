@@ -1,0 +1,2 @@
+from storyline.cli import main
+raise SystemExit(main())

@@ -1,0 +1,193 @@
+"""The `storyline` command: a thin shell over the library."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from storyline import __version__
+from storyline.config import FetchSettings, default_db_path
+from storyline.ingest import Ingestor
+from storyline.ingest import Progress as NullProgress
+from storyline.model import IngestReport
+from storyline.storage import open_store
+
+DEMO_CORPUS = Path(__file__).resolve().parent.parent / "demo" / "corpus"
+out = Console(soft_wrap=True)
+err = Console(stderr=True)
+
+
+class _RichProgress(NullProgress):
+    def __init__(self, progress: Progress):
+        self.bar = progress
+        self.task = progress.add_task("starting", total=0)
+
+    def add(self, n: int) -> None:
+        self.bar.update(self.task, total=(self.bar.tasks[0].total or 0) + n)
+
+    def advance(self, label: str = "") -> None:
+        self.bar.update(self.task, advance=1, description=_short(label))
+
+
+def _short(label: str, width: int = 48) -> str:
+    return label if len(label) <= width else "…" + label[-(width - 1):]
+
+
+@contextmanager
+def _progress():
+    """A progress bar on a terminal; nothing when piped."""
+    if not err.is_terminal:
+        yield NullProgress()
+        return
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err, transient=True) as bar:
+        yield _RichProgress(bar)
+
+
+def _settings(args) -> FetchSettings:
+    settings = FetchSettings()
+    if args.allow_private:
+        settings.allow_private = True
+    if args.timeout:
+        settings.timeout = args.timeout
+    return settings
+
+
+def _print_report(report: IngestReport, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+        return
+    out.print(f"added {report.added}, duplicates {report.duplicates}, failed {len(report.failed)}")
+    for failure in report.failed:
+        out.print(f"  [red]failed[/red] {failure.source}: {failure.error}", markup=True, highlight=False)
+
+
+def _ingest(args, run) -> int:
+    with open_store(args.db) as store, _progress() as progress:
+        ingestor = Ingestor(store, settings=_settings(args), outlet=getattr(args, "outlet", None),
+                            progress=progress)
+        try:
+            report = run(ingestor)
+        finally:
+            ingestor.fetcher.close()
+    _print_report(report, args.json)
+    return 0
+
+
+def cmd_add(args) -> int:
+    return _ingest(args, lambda ing: ing.add(args.sources))
+
+
+def cmd_fetch(args) -> int:
+    return _ingest(args, lambda ing: ing.fetch_feeds())
+
+
+def _article_summary(row: dict) -> dict:
+    return {k: row[k] for k in ("id", "url", "outlet", "title", "published", "words")}
+
+
+def cmd_articles(args) -> int:
+    with open_store(args.db) as store:
+        rows = store.list_articles(limit=args.limit, offset=args.offset, outlet=args.outlet)
+    if args.json:
+        print(json.dumps([_article_summary(r) for r in rows], ensure_ascii=False, indent=2))
+        return 0
+    table = Table("id", "published", "outlet", "title", "words")
+    for r in rows:
+        table.add_row(str(r["id"]), (r["published"] or "")[:16], r["outlet"], r["title"], str(r["words"]))
+    out.print(table)
+    return 0
+
+
+def cmd_show(args) -> int:
+    with open_store(args.db) as store:
+        row = store.get_article(args.article_id)
+    if row is None:
+        err.print(f"no article with id {args.article_id}")
+        return 1
+    data = _article_summary(row) | {k: row[k] for k in ("author", "language", "fetched", "text")}
+    data["canonical_url"] = row["canonical_url"]
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    out.print(f"[bold]{row['title']}[/bold]", highlight=False)
+    meta = " · ".join(x for x in (row["outlet"], row["author"], row["published"], row["language"]) if x)
+    out.print(meta, highlight=False)
+    if row["url"]:
+        out.print(row["url"], highlight=False)
+    out.print()
+    out.print(row["text"], highlight=False, markup=False)
+    return 0
+
+
+def cmd_failures(args) -> int:
+    with open_store(args.db) as store:
+        rows = store.failures(unresolved_only=not args.all)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for r in rows:
+        out.print(f"{r['at']}  {r['source']}: {r['error']}", highlight=False, markup=False)
+    return 0
+
+
+def cmd_demo(args) -> int:
+    """Load the demo corpus and show what was stored."""
+    args.sources = [str(args.corpus)]
+    args.outlet = None
+    _ingest(args, lambda ing: ing.add(args.sources))
+    args.limit, args.offset, args.outlet = 100, 0, None
+    return cmd_articles(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="storyline", description="No time to read? Get a summary.")
+    parser.add_argument("--version", action="version", version=f"storyline {__version__}")
+    parser.add_argument("--db", default=None,
+                        help="SQLite file (default: $STORYLINE_DB, else a file in your data directory)")
+    parser.add_argument("--allow-private", action="store_true",
+                        help="allow fetching private, loopback and link-local addresses")
+    parser.add_argument("--timeout", type=float, default=None, help="seconds per network step")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def command(name: str, func, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(func=func)
+        p.add_argument("--json", action="store_true", help="machine-readable output")
+        return p
+
+    p = command("add", cmd_add, "add feeds, OPML lists, article URLs, files and folders")
+    p.add_argument("sources", nargs="+", metavar="SOURCE")
+    p.add_argument("--outlet", help="outlet name for the added files")
+    command("fetch", cmd_fetch, "poll every known feed once")
+    p = command("articles", cmd_articles, "list stored articles, newest first")
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--offset", type=int, default=0)
+    p.add_argument("--outlet")
+    p = command("show", cmd_show, "show one article")
+    p.add_argument("article_id", type=int)
+    p = command("failures", cmd_failures, "items that could not be added, with the reason")
+    p.add_argument("--all", action="store_true", help="include failures later resolved")
+    p = command("demo", cmd_demo, "load the demo corpus and list what was stored")
+    p.add_argument("--corpus", type=Path, default=DEMO_CORPUS)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    args.db = args.db or default_db_path()
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        err.print("interrupted; run the same command again to resume")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,5 @@
+"""Stage 2: clean article text and metadata from pages and files."""
+from storyline.extract.html import ExtractionError, extract_html
+from storyline.extract.text import extract_text
+
+__all__ = ["ExtractionError", "extract_html", "extract_text"]

@@ -1,0 +1,88 @@
+"""Main text and metadata of a web page, with trafilatura."""
+from __future__ import annotations
+
+import trafilatura
+from lxml import html as lxml_html
+
+from storyline.extract import chrome
+from storyline.extract.decode import decode
+from storyline.extract.language import detect, normalize_tag
+from storyline.model import Extracted
+
+
+class ExtractionError(Exception):
+    """A readable reason why a document gave no article."""
+
+
+_PUBLISHED_META = (
+    "article:published_time",
+    "og:article:published_time",
+    "datePublished",
+    "pubdate",
+    "dc.date.issued",
+    "date",
+)
+
+
+def _meta(tree, names: tuple[str, ...]) -> str | None:
+    for name in names:
+        for attr in ("property", "name", "itemprop"):
+            found = tree.xpath(f"//meta[@{attr}=$n]/@content", n=name)
+            if found and found[0].strip():
+                return found[0].strip()
+    return None
+
+
+def parse_tree(html: str | bytes, charset: str | None = None):
+    text = decode(html, charset) if isinstance(html, bytes) else html
+    if "<" not in text[:5000]:
+        raise ExtractionError("not an HTML document")
+    try:
+        return lxml_html.document_fromstring(text.encode("utf-8", "replace"),
+                                             parser=lxml_html.HTMLParser(encoding="utf-8"))
+    except Exception as exc:  # lxml raises several types for hopeless input
+        raise ExtractionError(f"cannot parse HTML: {exc}") from None
+
+
+def extract_html(html: str | bytes, url: str | None = None, charset: str | None = None) -> Extracted:
+    """Extract one page. Only structural chrome cleaning happens here; learned
+    chrome needs the outlet's other pages and is applied by the caller."""
+    tree = parse_tree(html, charset)
+    # Read what trafilatura does not report before it prunes the tree.
+    declared_date = _meta(tree, _PUBLISHED_META)
+    root_lang = _language_hint(tree)
+    doc = trafilatura.bare_extraction(
+        tree,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+    )
+    if doc is None or not (doc.text or "").strip():
+        raise ExtractionError("no article text found on the page")
+    raw = chrome.join(chrome.paragraphs(doc.text))
+    text = chrome.clean(raw, doc.title)
+    if not text.strip():
+        raise ExtractionError("the page holds only navigation and site chrome, no article text")
+    # trafilatura gives a bare date; keep the page's full timestamp when they agree.
+    published = doc.date or declared_date
+    if declared_date and doc.date and declared_date.startswith(doc.date):
+        published = declared_date
+    return Extracted(
+        text=text,
+        raw_text=raw,
+        title=(doc.title or "").strip() or None,
+        author=(doc.author or "").strip() or None,
+        published=published,
+        site_name=(doc.sitename or "").strip() or None,
+        language=root_lang or detect(text),
+        url=doc.url or url,
+    )
+
+
+def _language_hint(tree) -> str | None:
+    root = tree.getroottree().getroot()
+    declared = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
+    return normalize_tag(declared) or normalize_tag(
+        _meta(tree, ("og:locale", "language", "content-language"))
+    )

@@ -1,0 +1,389 @@
+"""Adding news: feeds, OPML lists, article URLs, files and folders become
+stored articles, each item on its own, so one bad item never stops a batch.
+
+Every stored item is committed on its own, and a feed's validators (ETag,
+Last-Modified) are saved only after its items are, so a run killed at any
+point can simply be run again: what was stored is recognised as a duplicate,
+what was not is fetched again.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from storyline.config import FetchSettings
+from storyline.extract import ExtractionError, chrome, extract_html, extract_text
+from storyline.extract.fragment import fragment_text
+from storyline.extract.language import detect
+from storyline.feeds import FeedError, parse_feed, parse_opml, sniff
+from storyline.fetch import FetchError, Fetcher, describe_binary
+from storyline.fetch.urls import canonical_url, domain, is_url
+from storyline.model import Article, Extracted, FeedEntry, Failure, Fetched, IngestReport
+from storyline.storage import SQLiteStore
+
+# A feed item whose own content has at least this many words is taken as the
+# full article; shorter content is a teaser and the linked page is fetched.
+FULL_CONTENT_WORDS = 150
+_NON_WORD = re.compile(r"\W+")
+_INGEST_ERRORS = (FetchError, ExtractionError, FeedError, OSError, ValueError)
+
+
+def content_hash(text: str) -> str:
+    """Same article text, whatever its spacing, case or punctuation."""
+    norm = _NON_WORD.sub(" ", text.lower()).strip()
+    return hashlib.sha256(norm.encode()).hexdigest()
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Progress:
+    """What a batch reports as it goes; the CLI draws it, Python callers ignore it."""
+
+    def add(self, n: int) -> None:
+        pass
+
+    def advance(self, label: str = "") -> None:
+        pass
+
+
+@dataclass
+class _Outcome:
+    source: str
+    article: Article | None = None
+    error: str | None = None
+    duplicate: bool = False
+
+
+class Ingestor:
+    def __init__(self, store: SQLiteStore, fetcher: Fetcher | None = None,
+                 settings: FetchSettings | None = None, outlet: str | None = None,
+                 progress: Progress | None = None):
+        self.store = store
+        self.settings = settings or (fetcher.settings if fetcher else FetchSettings())
+        self.fetcher = fetcher or Fetcher(self.settings)
+        self.outlet = outlet
+        self.progress = progress or Progress()
+
+    # -- entry points -------------------------------------------------------------
+
+    def add(self, sources: Iterable[str]) -> IngestReport:
+        report = IngestReport()
+        sources = list(sources)
+        self.progress.add(len(sources))
+        for source in sources:
+            for outcome in self._source(source):
+                self._record(outcome, report)
+            self.progress.advance(source)
+        return report
+
+    def fetch_feeds(self) -> IngestReport:
+        """Poll every known feed once, with conditional requests."""
+        report = IngestReport()
+        feeds = self.store.feeds()
+        self.progress.add(len(feeds))
+        for feed in feeds:
+            for outcome in self._poll_feed(feed["url"]):
+                self._record(outcome, report)
+            self.progress.advance(feed["url"])
+        return report
+
+    # -- dispatch -----------------------------------------------------------------
+
+    def _source(self, source: str) -> Iterator[_Outcome]:
+        if is_url(source):
+            if self.store.feed(source):
+                yield from self._poll_feed(source)
+            else:
+                yield from self._url(source)
+            return
+        path = Path(source).expanduser()
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file()
+                           and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            self.progress.add(len(files))
+            for file in files:
+                yield from self._file(file)
+                self.progress.advance(str(file))
+        elif path.is_file():
+            yield from self._file(path)
+        else:
+            yield _Outcome(source, error="no such file or folder, and not an http(s) URL")
+
+    def _url(self, url: str) -> Iterator[_Outcome]:
+        try:
+            fetched = self.fetcher.get(url)
+        except FetchError as exc:
+            yield _Outcome(url, error=str(exc))
+            return
+        kind = sniff(fetched.body, fetched.content_type)
+        if kind in ("feed", "json-feed"):
+            yield from self._poll_feed(url, fetched)
+        elif kind == "opml":
+            yield from self._opml(url, fetched.body)
+        else:
+            yield self._page_outcome(url, lambda: self._article_from_fetched(fetched, kind))
+
+    def _file(self, path: Path) -> Iterator[_Outcome]:
+        source = str(path)
+        try:
+            size = path.stat().st_size
+            if size > self.settings.max_bytes:
+                raise ValueError(f"file is {size:,} bytes, over the {self.settings.max_bytes:,}-byte limit")
+            body = path.read_bytes()
+        except (OSError, ValueError) as exc:
+            yield _Outcome(source, error=str(exc))
+            return
+        binary = describe_binary(body)
+        if binary:
+            yield _Outcome(source, error=f"unsupported file: {binary}, not a page, feed or text")
+            return
+        suffix = path.suffix.lower()
+        if suffix == ".jsonl":
+            yield from self._jsonl(path, body)
+            return
+        kind = "text" if suffix in (".txt", ".text", ".md") else sniff(body)
+        if kind in ("feed", "json-feed"):
+            yield from self._feed_entries(source, body, feed_url=None)
+        elif kind == "opml":
+            yield from self._opml(source, body)
+        else:
+            folder = path.parent.name or None
+            yield self._page_outcome(source, lambda: self._article_from_bytes(
+                body, kind, url=None, source=source, outlet_hint=folder))
+
+    def _jsonl(self, path: Path, body: bytes) -> Iterator[_Outcome]:
+        """One JSON object a line: {"url"}, {"html", "url"?, "outlet"?} or
+        {"text", "title", "outlet"?, "url"?, "author"?, "published"?}."""
+        lines = body.decode("utf-8", errors="replace").splitlines()
+        self.progress.add(len(lines))
+        for number, line in enumerate(lines, start=1):
+            source = f"{path}:{number}"
+            self.progress.advance(source)
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                if not isinstance(record, dict):
+                    raise ValueError("expected a JSON object")
+            except ValueError as exc:
+                yield _Outcome(source, error=f"bad JSON line: {exc}")
+                continue
+            if record.get("html") or record.get("text"):
+                yield self._page_outcome(source, lambda r=record, s=source: self._article_from_record(r, s))
+            elif isinstance(record.get("url"), str) and is_url(record["url"]):
+                yield from self._source(record["url"])
+            else:
+                yield _Outcome(source, error='a batch line needs "url", "html" or "text"')
+
+    # -- feeds ----------------------------------------------------------------------
+
+    def _poll_feed(self, url: str, fetched: Fetched | None = None) -> Iterator[_Outcome]:
+        feed_id, _ = self.store.add_feed(url)
+        state = self.store.feed(url) or {}
+        if fetched is None:
+            try:
+                fetched = self.fetcher.get(url, state.get("etag"), state.get("last_modified"))
+            except FetchError as exc:
+                self.store.feed_fetched(feed_id, status="error", error=str(exc))
+                yield _Outcome(url, error=str(exc))
+                return
+        if fetched.not_modified:
+            self.store.feed_fetched(feed_id, status="not modified")
+            return
+        try:
+            parsed = parse_feed(fetched.body, content_type=fetched.content_type,
+                                charset=fetched.charset, url=fetched.final_url)
+        except FeedError as exc:
+            self.store.feed_fetched(feed_id, status="error", error=str(exc))
+            yield _Outcome(url, error=str(exc))
+            return
+        failed = False
+        for outcome in self._entries(url, parsed.entries, parsed.title, feed_url=url):
+            failed = failed or outcome.error is not None
+            yield outcome
+        # Validators are kept only when every item made it, so failed items
+        # are retried on the next poll instead of hiding behind a 304.
+        self.store.feed_fetched(
+            feed_id, status="ok" if not failed else "ok, some items failed",
+            etag=None if failed else fetched.etag,
+            last_modified=None if failed else fetched.last_modified,
+            title=parsed.title, site_url=parsed.site_url,
+        )
+
+    def _feed_entries(self, source: str, body: bytes, feed_url: str | None) -> Iterator[_Outcome]:
+        try:
+            parsed = parse_feed(body)
+        except FeedError as exc:
+            yield _Outcome(source, error=str(exc))
+            return
+        if not parsed.entries:
+            yield _Outcome(source, error="the feed has no items")
+            return
+        yield from self._entries(source, parsed.entries, parsed.title, feed_url)
+
+    def _entries(self, source: str, entries: list[FeedEntry], feed_title: str | None,
+                 feed_url: str | None) -> Iterator[_Outcome]:
+        self.progress.add(len(entries))
+        jobs: list[tuple[str, Callable[[], Article]]] = []
+        for number, entry in enumerate(entries, start=1):
+            item = entry.link or f"{source} item {number}"
+            if entry.link and self.store.find_duplicate(url=entry.link, canonical_url=canonical_url(entry.link)):
+                self.progress.advance(item)
+                yield _Outcome(item, duplicate=True)
+                continue
+            body_text = fragment_text(entry.content_html or "")
+            if len(body_text.split()) >= FULL_CONTENT_WORDS or (not entry.link and body_text):
+                outcome = self._page_outcome(item, lambda e=entry, t=body_text: self._article_from_entry(
+                    e, t, item, feed_title, feed_url))
+                self.progress.advance(item)
+                yield outcome
+            elif entry.link:
+                jobs.append((item, lambda e=entry, i=item: self._article_from_link(e, i, feed_title, feed_url)))
+            else:
+                self.progress.advance(item)
+                yield _Outcome(item, error="feed item has neither a link nor any content")
+        if not jobs:
+            return
+        with ThreadPoolExecutor(max_workers=self.settings.workers) as pool:
+            futures = {pool.submit(self._page_outcome, item, job): item for item, job in jobs}
+            for future in as_completed(futures):
+                self.progress.advance(futures[future])
+                yield future.result()
+
+    def _opml(self, source: str, body: bytes) -> Iterator[_Outcome]:
+        try:
+            subscriptions = parse_opml(body)
+        except FeedError as exc:
+            yield _Outcome(source, error=str(exc))
+            return
+        self.progress.add(len(subscriptions))
+        for url, _title in subscriptions:
+            if not is_url(url):
+                yield _Outcome(url, error=f"OPML entry in {source} is not an http(s) URL")
+                continue
+            yield from self._poll_feed(url)
+            self.progress.advance(url)
+
+    # -- making articles --------------------------------------------------------------
+
+    def _page_outcome(self, source: str, make: Callable[[], Article]) -> _Outcome:
+        try:
+            return _Outcome(source, article=make())
+        except _INGEST_ERRORS as exc:
+            return _Outcome(source, error=str(exc) or type(exc).__name__)
+
+    def _article_from_link(self, entry: FeedEntry, source: str, feed_title: str | None,
+                           feed_url: str | None) -> Article:
+        fetched = self.fetcher.get(entry.link)
+        article = self._article_from_fetched(fetched, sniff(fetched.body, fetched.content_type),
+                                             outlet_hint=feed_title)
+        article.title = article.title or entry.title or ""
+        article.published = article.published or entry.published
+        article.author = article.author or entry.author
+        article.feed_url = feed_url
+        article.source = source
+        return article
+
+    def _article_from_entry(self, entry: FeedEntry, text: str, source: str,
+                            feed_title: str | None, feed_url: str | None) -> Article:
+        extracted = Extracted(text=chrome.clean(text, entry.title), raw_text=text, title=entry.title,
+                              author=entry.author, published=entry.published, url=entry.link,
+                              language=detect(text))
+        article = self._article(extracted, url=entry.link, source=source, outlet_hint=feed_title)
+        article.feed_url = feed_url
+        return article
+
+    def _article_from_fetched(self, fetched: Fetched, kind: str, outlet_hint: str | None = None) -> Article:
+        if kind in ("feed", "json-feed", "opml"):
+            raise ExtractionError(f"{fetched.final_url} is a feed or subscription list, not an article page")
+        return self._article_from_bytes(fetched.body, kind, url=fetched.final_url,
+                                        source=fetched.url, outlet_hint=outlet_hint,
+                                        charset=fetched.charset)
+
+    def _article_from_bytes(self, body: bytes, kind: str, *, url: str | None, source: str,
+                            outlet_hint: str | None, charset: str | None = None) -> Article:
+        if kind == "html":
+            extracted = extract_html(body, url=url, charset=charset)
+        elif kind == "text":
+            extracted = extract_text(body)
+        else:
+            raise ExtractionError(f"cannot read {kind} content as an article")
+        return self._article(extracted, url=url, source=source, outlet_hint=outlet_hint)
+
+    def _article_from_record(self, record: dict, source: str) -> Article:
+        url = record.get("url") if isinstance(record.get("url"), str) else None
+        if record.get("html"):
+            extracted = extract_html(str(record["html"]), url=url)
+        else:
+            title = str(record.get("title") or "").strip()
+            body = str(record["text"])
+            extracted = extract_text(f"{title}\n\n{body}" if title else body)
+            extracted.author = record.get("author") or None
+            extracted.published = record.get("published") or None
+        article = self._article(extracted, url=url, source=source, outlet_hint=None)
+        if record.get("outlet") and not self.outlet:
+            article.outlet = str(record["outlet"])
+        return article
+
+    def _article(self, ex: Extracted, *, url: str | None, source: str, outlet_hint: str | None) -> Article:
+        canonical = _trusted_canonical(ex.url, url)
+        outlet = self.outlet or ex.site_name or domain(canonical) or outlet_hint or "unknown"
+        title = ex.title or _first_words(ex.text)
+        return Article(
+            url=url or canonical, canonical_url=canonical, title=title, text=ex.text,
+            raw_text=ex.raw_text or ex.text, outlet=outlet, author=ex.author,
+            published=ex.published, language=ex.language, fetched=_now(), source=source,
+            content_hash=content_hash(ex.text),
+        )
+
+    # -- storing ------------------------------------------------------------------------
+
+    def _record(self, outcome: _Outcome, report: IngestReport) -> None:
+        if outcome.duplicate:
+            report.duplicates += 1
+            return
+        if outcome.error is not None:
+            self.store.record_failure(outcome.source, outcome.error)
+            report.failed.append(Failure(outcome.source, outcome.error))
+            return
+        article = outcome.article
+        assert article is not None
+        existing = self.store.find_duplicate(url=article.url, canonical_url=article.canonical_url,
+                                             content_hash=article.content_hash)
+        if existing:
+            report.duplicates += 1
+            self.store.resolve_failures(outcome.source)
+            return
+        try:
+            article_id = self.store.insert_article(article, domain(article.canonical_url))
+        except sqlite3.IntegrityError:  # raced with another writer on the same article
+            report.duplicates += 1
+            return
+        self.store.resolve_failures(outcome.source)
+        report.added += 1
+        report.article_ids.append(article_id)
+
+
+def _trusted_canonical(declared: str | None, fetched_url: str | None) -> str | None:
+    """The page's canonical URL, unless it is clearly bogus (some sites point
+    every article's canonical at their home page)."""
+    fetched = canonical_url(fetched_url)
+    claimed = canonical_url(declared)
+    if claimed and urlsplit(claimed).path in ("", "/") and fetched and urlsplit(fetched).path not in ("", "/"):
+        return fetched
+    return claimed or fetched
+
+
+def _first_words(text: str, n: int = 12) -> str:
+    words = text.split()
+    return " ".join(words[:n]) + ("…" if len(words) > n else "")

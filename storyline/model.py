@@ -1,0 +1,109 @@
+"""The small typed records every stage passes along.
+
+Stages are plain functions over these records, so any of them can be called
+from Python without a database; storage only persists them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Fetched:
+    """A successful HTTP response, body already read within the size cap."""
+
+    url: str  # what was asked for
+    final_url: str  # after redirects
+    status: int
+    content_type: str  # media type only, lowercased, e.g. "text/html"
+    charset: str | None  # from the Content-Type header, if any
+    body: bytes
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+@dataclass
+class Extracted:
+    """What extraction found in one page or text file."""
+
+    text: str  # paragraphs separated by blank lines, site chrome removed
+    title: str | None = None
+    author: str | None = None
+    published: str | None = None  # ISO 8601 date or datetime
+    site_name: str | None = None
+    language: str | None = None
+    url: str | None = None  # canonical URL declared by the page, if any
+    raw_text: str = ""  # before chrome removal; kept so cleaning can be redone
+
+
+@dataclass
+class FeedEntry:
+    title: str | None
+    link: str | None
+    guid: str | None
+    published: str | None
+    author: str | None
+    content_html: str | None  # the richest body the feed carries for the item
+    summary_html: str | None
+
+
+@dataclass
+class ParsedFeed:
+    kind: str  # "rss", "atom", "json", "rdf"...
+    title: str | None
+    site_url: str | None
+    entries: list[FeedEntry]
+    warning: str | None = None  # parser complaint on a feed that still gave items
+
+
+@dataclass
+class Article:
+    url: str | None
+    title: str
+    text: str
+    outlet: str
+    canonical_url: str | None = None
+    author: str | None = None
+    published: str | None = None
+    language: str | None = None
+    raw_text: str = ""
+    fetched: str | None = None  # ISO timestamp of when we got it
+    source: str | None = None  # the feed, URL or file it came from
+    feed_url: str | None = None
+    content_hash: str = ""
+    id: int | None = None
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+@dataclass
+class Failure:
+    source: str
+    error: str
+
+
+@dataclass
+class IngestReport:
+    added: int = 0
+    duplicates: int = 0
+    failed: list[Failure] = field(default_factory=list)
+    article_ids: list[int] = field(default_factory=list)
+
+    def merge(self, other: "IngestReport") -> None:
+        self.added += other.added
+        self.duplicates += other.duplicates
+        self.failed.extend(other.failed)
+        self.article_ids.extend(other.article_ids)
+
+    def as_json(self) -> dict:
+        return {
+            "added": self.added,
+            "duplicates": self.duplicates,
+            "failed": [{"source": f.source, "error": f.error} for f in self.failed],
+        }

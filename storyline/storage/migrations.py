@@ -1,0 +1,87 @@
+"""Schema versions. Append a migration; never edit one that has shipped."""
+from __future__ import annotations
+
+SQLITE: list[str] = [
+    # 1: outlets, feeds, articles with full-text index, learned chrome, failures
+    """
+    CREATE TABLE outlets (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        domain TEXT,
+        created TEXT NOT NULL
+    );
+    CREATE TABLE feeds (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL UNIQUE,
+        title TEXT,
+        site_url TEXT,
+        outlet_id INTEGER REFERENCES outlets(id),
+        etag TEXT,
+        last_modified TEXT,
+        last_fetched TEXT,
+        last_status TEXT,
+        last_error TEXT,
+        errors INTEGER NOT NULL DEFAULT 0,
+        created TEXT NOT NULL
+    );
+    CREATE TABLE articles (
+        id INTEGER PRIMARY KEY,
+        url TEXT,
+        canonical_url TEXT UNIQUE,
+        content_hash TEXT NOT NULL UNIQUE,
+        outlet_id INTEGER NOT NULL REFERENCES outlets(id),
+        feed_id INTEGER REFERENCES feeds(id),
+        title TEXT NOT NULL,
+        author TEXT,
+        published TEXT,
+        language TEXT,
+        raw_text TEXT NOT NULL,
+        text TEXT NOT NULL,
+        words INTEGER NOT NULL,
+        fetched TEXT NOT NULL,
+        source TEXT
+    );
+    CREATE INDEX articles_url ON articles(url);
+    CREATE INDEX articles_published ON articles(published);
+    CREATE INDEX articles_outlet ON articles(outlet_id);
+    -- Short lines seen on an outlet's pages: how many pages carry each.
+    CREATE TABLE outlet_lines (
+        outlet_id INTEGER NOT NULL REFERENCES outlets(id),
+        fingerprint TEXT NOT NULL,
+        sentence INTEGER NOT NULL,
+        sample TEXT NOT NULL,
+        pages INTEGER NOT NULL,
+        PRIMARY KEY (outlet_id, fingerprint)
+    );
+    CREATE INDEX outlet_lines_fingerprint ON outlet_lines(fingerprint);
+    CREATE TABLE article_lines (
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        fingerprint TEXT NOT NULL,
+        PRIMARY KEY (article_id, fingerprint)
+    );
+    CREATE INDEX article_lines_fingerprint ON article_lines(fingerprint);
+    CREATE TABLE failures (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,
+        error TEXT NOT NULL,
+        at TEXT NOT NULL,
+        resolved TEXT
+    );
+    CREATE INDEX failures_source ON failures(source);
+    CREATE VIRTUAL TABLE articles_fts USING fts5(
+        title, text, content='articles', content_rowid='id', tokenize='porter unicode61'
+    );
+    CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+    END;
+    CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+    END;
+    CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+        INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+    END;
+    """,
+]
