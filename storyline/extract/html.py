@@ -14,6 +14,9 @@ class ExtractionError(Exception):
     """A readable reason why a document gave no article."""
 
 
+# Fewer words than this after cleaning is a menu or a stub, not an article.
+MIN_WORDS = 5
+
 _PUBLISHED_META = (
     "article:published_time",
     "og:article:published_time",
@@ -62,7 +65,7 @@ def extract_html(html: str | bytes, url: str | None = None, charset: str | None 
         raise ExtractionError("no article text found on the page")
     raw = chrome.join(chrome.paragraphs(doc.text))
     text = chrome.clean(raw, doc.title)
-    if not text.strip():
+    if len(text.split()) < MIN_WORDS:
         raise ExtractionError("the page holds only navigation and site chrome, no article text")
     # trafilatura gives a bare date; keep the page's full timestamp when they agree.
     published = doc.date or declared_date

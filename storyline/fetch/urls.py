@@ -9,7 +9,7 @@ _TRACKING_KEYS = {"fbclid", "gclid", "dclid", "msclkid", "igshid", "yclid", "oci
 
 
 def is_url(text: str) -> bool:
-    return text.startswith(("http://", "https://"))
+    return text[:8].lower().startswith(("http://", "https://"))
 
 
 def canonical_url(url: str | None) -> str | None:

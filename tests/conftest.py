@@ -1,0 +1,119 @@
+"""Shared fixtures: a real HTTP server on 127.0.0.1 and real SQLite files."""
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from storyline.config import FetchSettings
+from storyline.fetch import Fetcher
+from storyline.storage import SQLiteStore
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "demo" / "corpus"
+SHARED = Path(os.environ.get("STORYLINE_SHARED", ROOT.parent / "shared"))
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: bytes | Iterable[bytes] = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+
+
+Route = Callable[[BaseHTTPRequestHandler], Reply]
+
+
+class NewsServer:
+    """A loopback web server whose routes each test sets."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, Route] = {}
+        self.requests: list[tuple[str, dict[str, str]]] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                server.requests.append((self.path, dict(self.headers)))
+                route = server.routes.get(self.path.split("?")[0])
+                reply = route(self) if route else Reply(404, b"not found", {"Content-Type": "text/plain"})
+                if reply.delay:
+                    time.sleep(reply.delay)
+                self.send_response(reply.status)
+                for key, value in reply.headers.items():
+                    self.send_header(key, value)
+                try:
+                    if isinstance(reply.body, bytes):
+                        if "Content-Length" not in reply.headers:
+                            self.send_header("Content-Length", str(len(reply.body)))
+                        self.end_headers()
+                        self.wfile.write(reply.body)
+                    else:
+                        self.send_header("Connection", "close")
+                        self.end_headers()
+                        for chunk in reply.body:
+                            self.wfile.write(chunk)
+                        self.close_connection = True
+                except (BrokenPipeError, ConnectionResetError):
+                    self.close_connection = True
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.port = self.httpd.server_address[1]
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def page(self, path: str, body: str | bytes, content_type: str = "text/html; charset=utf-8",
+             **headers: str) -> str:
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        self.routes[path] = lambda _req: Reply(200, data, {"Content-Type": content_type, **headers})
+        return self.url(path)
+
+    def hits(self, path: str) -> int:
+        return sum(1 for p, _ in self.requests if p.split("?")[0] == path)
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def server():
+    srv = NewsServer()
+    yield srv
+    srv.close()
+
+
+@pytest.fixture
+def settings() -> FetchSettings:
+    """Loopback allowed, nothing else reachable, short timers."""
+    return FetchSettings(timeout=1.0, retries=1, backoff=0.01,
+                         allowed_networks=("127.0.0.0/8",),
+                         only_hosts=frozenset({"127.0.0.1", "localhost"}))
+
+
+@pytest.fixture
+def fetcher(settings):
+    with Fetcher(settings) as f:
+        yield f
+
+
+@pytest.fixture
+def store(tmp_path):
+    with SQLiteStore(tmp_path / "news.db") as s:
+        yield s
