@@ -70,12 +70,9 @@ def _print_report(report: IngestReport, as_json: bool) -> None:
 
 def _ingest(args, run) -> int:
     with open_store(args.db) as store, _progress() as progress:
-        ingestor = Ingestor(store, settings=_settings(args), outlet=getattr(args, "outlet", None),
-                            progress=progress)
-        try:
+        with Ingestor(store, settings=_settings(args), outlet=getattr(args, "outlet", None),
+                      progress=progress) as ingestor:
             report = run(ingestor)
-        finally:
-            ingestor.fetcher.close()
     _print_report(report, args.json)
     return 0
 
@@ -98,11 +95,15 @@ def cmd_articles(args) -> int:
     if args.json:
         print(json.dumps([_article_summary(r) for r in rows], ensure_ascii=False, indent=2))
         return 0
+    _print_articles(rows)
+    return 0
+
+
+def _print_articles(rows: list[dict]) -> None:
     table = Table("id", "published", "outlet", "title", "words")
     for r in rows:
         table.add_row(str(r["id"]), (r["published"] or "")[:16], r["outlet"], r["title"], str(r["words"]))
     out.print(table)
-    return 0
 
 
 def cmd_show(args) -> int:
@@ -139,11 +140,18 @@ def cmd_failures(args) -> int:
 
 def cmd_demo(args) -> int:
     """Load the demo corpus and show what was stored."""
-    args.sources = [str(args.corpus)]
-    args.outlet = None
-    _ingest(args, lambda ing: ing.add(args.sources))
-    args.limit, args.offset, args.outlet = 100, 0, None
-    return cmd_articles(args)
+    with open_store(args.db) as store, _progress() as progress:
+        with Ingestor(store, settings=_settings(args), progress=progress) as ingestor:
+            report = ingestor.add([str(args.corpus)])
+        rows = store.list_articles(limit=1000)
+    if args.json:
+        print(json.dumps({"report": report.as_json(), "articles": [_article_summary(r) for r in rows]},
+                         ensure_ascii=False, indent=2))
+        return 0
+    _print_report(report, False)
+    _print_articles(rows)
+    out.print(f"{len(rows)} articles from {len({r['outlet'] for r in rows})} outlets in {args.db}")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:

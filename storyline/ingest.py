@@ -70,9 +70,17 @@ class Ingestor:
                  progress: Progress | None = None):
         self.store = store
         self.settings = settings or (fetcher.settings if fetcher else FetchSettings())
+        self._owns_fetcher = fetcher is None
         self.fetcher = fetcher or Fetcher(self.settings)
         self.outlet = outlet
         self.progress = progress or Progress()
+
+    def __enter__(self) -> "Ingestor":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._owns_fetcher:
+            self.fetcher.close()
 
     # -- entry points -------------------------------------------------------------
 

@@ -93,7 +93,8 @@ def _entry(e) -> FeedEntry:
         title=_text(e.get("title")),
         link=_text(e.get("link")),
         guid=_text(e.get("id")),
-        published=_iso(e.get("published_parsed") or e.get("updated_parsed")),
+        # dict.get, not e.get: feedparser's own get warns about a deprecated alias
+        published=_iso(dict.get(e, "published_parsed") or dict.get(e, "updated_parsed")),
         author=_text(e.get("author")),
         content_html=max(contents, key=len) if contents else None,
         summary_html=_text(e.get("summary")),
