@@ -36,15 +36,22 @@ def _meta(tree, names: tuple[str, ...]) -> str | None:
     return None
 
 
+# The options trafilatura itself parses with.
+_PARSER = lxml_html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
+                           collect_ids=False, default_doctype=False)
+
+
 def parse_tree(html: str | bytes, charset: str | None = None):
     text = decode(html, charset) if isinstance(html, bytes) else html
     if "<" not in text[:5000]:
         raise ExtractionError("not an HTML document")
     try:
-        return lxml_html.document_fromstring(text.encode("utf-8", "replace"),
-                                             parser=lxml_html.HTMLParser(encoding="utf-8"))
+        tree = lxml_html.document_fromstring(text.encode("utf-8", "replace"), parser=_PARSER)
     except Exception as exc:  # lxml raises several types for hopeless input
         raise ExtractionError(f"cannot parse HTML: {exc}") from None
+    if tree is None:
+        raise ExtractionError("not an HTML document")
+    return tree
 
 
 def extract_html(html: str | bytes, url: str | None = None, charset: str | None = None) -> Extracted:
