@@ -111,6 +111,8 @@ class Ingestor:
         if is_url(source):
             if self.store.feed(source):
                 yield from self._poll_feed(source)
+            elif self.store.find_duplicate(url=source, canonical_url=canonical_url(source)):
+                yield _Outcome(source, duplicate=True)
             else:
                 yield from self._url(source)
             return
@@ -296,6 +298,9 @@ class Ingestor:
         article = self._article_from_fetched(fetched, sniff(fetched.body, fetched.content_type),
                                              outlet_hint=feed_title)
         article.title = article.title or entry.title or ""
+        # Keep the address the feed gives, so the next poll knows the item
+        # without fetching it (the page's own canonical URL is kept too).
+        article.url = entry.link
         article.published = article.published or entry.published
         article.author = article.author or entry.author
         article.feed_url = feed_url
