@@ -107,3 +107,25 @@ class IngestReport:
             "duplicates": self.duplicates,
             "failed": [{"source": f.source, "error": f.error} for f in self.failed],
         }
+
+
+@dataclass
+class SummarySentence:
+    text: str
+    position: int  # index of the sentence in the article
+
+
+@dataclass
+class Summary:
+    sentences: list[SummarySentence]
+    method: str
+    language: str | None = None
+    note: str | None = None  # why the summary is what it is, when it is not the usual
+
+    @property
+    def words(self) -> int:
+        return sum(len(s.text.split()) for s in self.sentences)
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.sentences)

@@ -236,3 +236,25 @@ def test_empty_pages_fail_readably(server, store, fetcher, content):
     url = server.page("/empty", content)
     report = Ingestor(store, fetcher).add([url])
     assert report.added == 0 and report.failed and report.failed[0].error
+
+
+def test_demo_corpus_comes_out_clean(store, fetcher):
+    """The demo pages carry each outlet's chrome; none of it may survive, while
+    the pull quote repeated inside one article stays twice."""
+    from tests.conftest import DEMO
+
+    report = Ingestor(store, fetcher).add([str(DEMO)])
+    assert report.failed == [] and report.added == len(list(DEMO.rglob("*.html")))
+    rows = store.list_articles(limit=1000)
+    titles = {r["title"] for r in rows}
+    chrome_like = ("Get a summary", "Get the summary", "Read the 30-second summary", "Get the key points",
+                   "Share on", "Previous Article", "Next Article", "Sign up for our morning briefing",
+                   "Read next", "More from", "cookies", "All rights reserved")
+    for row in rows:
+        text = store.get_article(row["id"])["text"]
+        for phrase in chrome_like:
+            assert phrase.lower() not in text.lower(), (row["title"], phrase)
+        assert not titles & set(chrome.paragraphs(text)), row["title"]  # no teaser headlines
+    cleanup = next(r for r in rows if r["url"] and "linden-falls-begins-long-cleanup" in r["url"])
+    quote = "“Nobody in Linden Falls is going to be left to shovel out alone,” Mayor Peter Haskins said on Friday."
+    assert store.get_article(cleanup["id"])["text"].count(quote) == 2
