@@ -192,3 +192,12 @@ def test_canonical_url_drops_tracking_and_fragments():
     a = canonical_url("HTTPS://News.Example:443/2026/story?utm_source=x&b=2&a=1#comments")
     b = canonical_url("https://news.example/2026/story?a=1&b=2&fbclid=abc")
     assert a == b == "https://news.example/2026/story?a=1&b=2"
+
+
+def test_connection_to_a_private_peer_is_refused_even_if_dns_changed(server):
+    """DNS rebinding: the policy's lookup said 'public', the connection went to loopback."""
+    server.page("/rebind", "<html>secret</html>")
+    lying_resolver = lambda host, port: ["93.184.216.34"]  # noqa: E731 - what a first lookup said
+    with Fetcher(FetchSettings(allow_private=False, retries=0), resolver=lying_resolver) as fetcher:
+        with pytest.raises(RefusedURL, match="resolves to 127.0.0.1"):
+            fetcher.get(f"http://localhost:{server.port}/rebind")
