@@ -138,6 +138,44 @@ def cmd_failures(args) -> int:
     return 0
 
 
+def cmd_summarize(args) -> int:
+    """Summarize a stored article (by id) or an article file (no database needed)."""
+    from storyline.extract import ExtractionError, extract_file
+    from storyline.summary import summarize
+    from storyline.summary.stored import article_summary
+
+    target = args.target
+    try:
+        if target.isdigit() and not Path(target).exists():
+            with open_store(args.db) as store:
+                summary = article_summary(store, int(target), sentences=args.sentences, words=args.words)
+            if summary is None:
+                err.print(f"no article with id {target}")
+                return 1
+            article: int | str = int(target)
+        else:
+            extracted = extract_file(target)
+            summary = summarize(extracted.text, title=extracted.title, sentences=args.sentences,
+                                words=args.words, language=extracted.language)
+            article = target
+    except (ExtractionError, ValueError) as exc:
+        err.print(f"cannot summarize {target}: {exc}", markup=False, highlight=False)
+        return 1
+    if args.json:
+        print(json.dumps({
+            "article": article,
+            "sentences": [{"text": s.text, "position": s.position} for s in summary.sentences],
+            "method": summary.method, "words": summary.words,
+            "language": summary.language, "note": summary.note,
+        }, ensure_ascii=False, indent=2))
+        return 0
+    for sentence in summary.sentences:
+        out.print(f"• {sentence.text}", markup=False, highlight=False)
+    if summary.note:
+        err.print(f"({summary.note})", markup=False, highlight=False)
+    return 0
+
+
 def cmd_demo(args) -> int:
     """Load the demo corpus and show what was stored."""
     with open_store(args.db) as store, _progress() as progress:
@@ -182,6 +220,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("article_id", type=int)
     p = command("failures", cmd_failures, "items that could not be added, with the reason")
     p.add_argument("--all", action="store_true", help="include failures later resolved")
+    p = command("summarize", cmd_summarize, "summarize a stored article or an article file")
+    p.add_argument("target", metavar="ARTICLE_ID|PATH")
+    length = p.add_mutually_exclusive_group()
+    length.add_argument("--sentences", type=int, help="at most this many sentences")
+    length.add_argument("--words", type=int, help="about this many words")
     p = command("demo", cmd_demo, "load the demo corpus and list what was stored")
     p.add_argument("--corpus", type=Path, default=DEMO_CORPUS)
     return parser

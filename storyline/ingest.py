@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from storyline.config import FetchSettings
-from storyline.extract import ExtractionError, chrome, extract_html, extract_text
+from storyline.extract import ExtractionError, chrome, extract_document, extract_html, extract_text
 from storyline.extract.fragment import fragment_text
 from storyline.extract.language import detect
 from storyline.feeds import FeedError, parse_feed, parse_opml, sniff
@@ -325,12 +325,7 @@ class Ingestor:
 
     def _article_from_bytes(self, body: bytes, kind: str, *, url: str | None, source: str,
                             outlet_hint: str | None, charset: str | None = None) -> Article:
-        if kind == "html":
-            extracted = extract_html(body, url=url, charset=charset)
-        elif kind == "text":
-            extracted = extract_text(body)
-        else:
-            raise ExtractionError(f"cannot read {kind} content as an article")
+        extracted = extract_document(body, kind, url=url, charset=charset)
         return self._article(extracted, url=url, source=source, outlet_hint=outlet_hint)
 
     def _article_from_record(self, record: dict, source: str) -> Article:

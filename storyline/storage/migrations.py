@@ -84,4 +84,17 @@ SQLITE: list[str] = [
         INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
     END;
     """,
+    # 2: article summaries, computed on demand and kept per length and method version
+    """
+    CREATE TABLE summaries (
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        length TEXT NOT NULL,
+        method TEXT NOT NULL,
+        language TEXT,
+        note TEXT,
+        sentences TEXT NOT NULL,
+        created TEXT NOT NULL,
+        PRIMARY KEY (article_id, length, method)
+    );
+    """,
 ]

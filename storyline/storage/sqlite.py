@@ -5,6 +5,7 @@ parameterized, so a PostgreSQL store can offer the same methods.
 """
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,7 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from storyline.extract import chrome
-from storyline.model import Article
+from storyline.model import Article, Summary, SummarySentence
 from storyline.storage.migrations import SQLITE as MIGRATIONS
 
 ARTICLE_COLUMNS = (
@@ -233,6 +234,7 @@ class SQLiteStore:
         if text and text != row["text"]:
             self.db.execute("UPDATE articles SET text = ?, words = ? WHERE id = ?",
                             (text, len(text.split()), article_id))
+            self.db.execute("DELETE FROM summaries WHERE article_id = ?", (article_id,))
 
     def count_articles(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
@@ -264,6 +266,31 @@ class SQLiteStore:
             (_fts_query(query), limit),
         )
         return [dict(r) for r in rows]
+
+    # -- summaries ----------------------------------------------------------------
+
+    def get_summary(self, article_id: int, length: str, method: str) -> Summary | None:
+        row = self.db.execute(
+            "SELECT * FROM summaries WHERE article_id = ? AND length = ? AND method = ?",
+            (article_id, length, method),
+        ).fetchone()
+        if row is None:
+            return None
+        sentences = [SummarySentence(s["text"], s["position"]) for s in json.loads(row["sentences"])]
+        return Summary(sentences, row["method"], row["language"], row["note"])
+
+    def put_summary(self, article_id: int, length: str, summary: Summary) -> None:
+        """Store a summary, dropping the article's summaries made by older methods."""
+        sentences = json.dumps([{"text": s.text, "position": s.position} for s in summary.sentences],
+                               ensure_ascii=False)
+        with self.transaction() as db:
+            db.execute("DELETE FROM summaries WHERE article_id = ? AND method != ?",
+                       (article_id, summary.method))
+            db.execute(
+                "INSERT OR REPLACE INTO summaries (article_id, length, method, language, note, "
+                "sentences, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (article_id, length, summary.method, summary.language, summary.note, sentences, now()),
+            )
 
     # -- failures ---------------------------------------------------------------
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from storyline.extract.language import detect
 from storyline.model import Summary, SummarySentence
-from storyline.summarize.score import DEFAULT, Weights, cosine, score
-from storyline.summarize.sentences import Sentence, problem, split
+from storyline.summary.score import DEFAULT, Weights, cosine, score
+from storyline.summary.sentences import Sentence, problem, split
 
 METHOD = "storyline-extractive-1"  # change when the method changes: stored summaries are keyed by it
 DEFAULT_SENTENCES = 3

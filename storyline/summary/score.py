@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from storyline.summarize.sentences import Sentence
+from storyline.summary.sentences import Sentence
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 _CAPITALIZED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+")
