@@ -14,9 +14,9 @@ from .text import count_words
 
 def load_storyline():
     try:
-        from storyline.summarize import summarize
+        from storyline.summary import summarize
     except Exception as exc:  # not written yet, or broken: skip its rows
-        print(f"note: storyline.summarize unavailable ({type(exc).__name__}: {exc}); skipping storyline rows")
+        print(f"note: storyline.summary unavailable ({type(exc).__name__}: {exc}); skipping storyline rows")
         return None
     return summarize
 

@@ -3,8 +3,8 @@
 Two kinds of evidence, no phrase lists:
 
 * Structure, for any single page or file: runs of short lines that are not
-  sentences ("Share on X", "Previous Article", teaser headlines) sitting
-  before the first or after the last real paragraph of the body.
+  sentences ("Share on X", "Previous Article", teaser headlines) at the very
+  start or end of the text.
 * Repetition, learned from what is stored: a short line that one outlet
   repeats across several of its pages, or a navigation-like line that several
   outlets share. Repetition is counted per page, so a sentence that appears
@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 # Lines longer than this are body text even when repeated.
 MAX_CHROME_WORDS = 30
-# A body paragraph at least this long marks where the article proper starts/ends.
-BODY_WORDS = 15
+# Non-sentence lines up to this long at the edges of a text are chrome.
+EDGE_WORDS = 12
 # A learned rule may not eat more than this share of an article: if it would,
 # the "repetition" is more likely a re-post of the same article.
 MAX_LEARNED_SHARE = 0.4
@@ -90,35 +90,25 @@ def is_learned_chrome(sentence: bool, outlet_pages: int, outlets: int) -> bool:
 
 
 def strip_structural(paras: list[str], title: str | None = None) -> list[str]:
-    """Drop chrome blocks around the body of a single page."""
-    if title and paras and fingerprint(paras[0]) == fingerprint(title):
-        paras = paras[1:]
-    body = [i for i, p in enumerate(paras) if len(p.split()) >= BODY_WORDS and is_sentence(p)]
-    if not body:
-        return _strip_edges(paras)
-    first, last = body[0], body[-1]
-    head, tail = paras[:first], paras[last + 1:]
-    # Before the body: everything up to the last non-sentence line is chrome.
-    cut = max((i for i, p in enumerate(head) if not is_sentence(p)), default=-1)
-    head = head[cut + 1:]
-    # After the body: from the first non-sentence line on, it is chrome.
-    cut = next((i for i, p in enumerate(tail) if not is_sentence(p)), len(tail))
-    tail = tail[:cut]
-    return head + paras[first:last + 1] + tail
-
-
-def _strip_edges(paras: list[str]) -> list[str]:
-    """No clear body (lists, tables, very short texts): only trim the edges,
-    and only if something substantial remains."""
+    """Drop the headline repeated as a first line, and the runs of short
+    non-sentence lines (menus, share bars, prev/next links, teaser headlines)
+    at the very start and end. Lines between sentences are left alone: lists,
+    subheadings and tables there are part of the article."""
+    headline = fingerprint(title) if title else None
     start, end = 0, len(paras)
-    while start < end and not is_sentence(paras[start]) and len(paras[start].split()) <= 12:
+    while start < end and (_edge_chrome(paras[start]) or fingerprint(paras[start]) == headline):
         start += 1
-    while end > start and not is_sentence(paras[end - 1]) and len(paras[end - 1].split()) <= 12:
+    while end > start and _edge_chrome(paras[end - 1]):
         end -= 1
     kept = paras[start:end]
+    # Mostly short lines (a table of scores, a list): keep it whole.
     if sum(len(p.split()) for p in kept) * 2 < sum(len(p.split()) for p in paras):
         return paras
     return kept
+
+
+def _edge_chrome(line: str) -> bool:
+    return not is_sentence(line) and len(line.split()) <= EDGE_WORDS
 
 
 def remove_learned(paras: list[str], chrome: set[str] | frozenset[str]) -> list[str]:
