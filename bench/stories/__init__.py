@@ -1,0 +1,1 @@
+"""Story-clustering benchmark: python -m bench.stories (see bench/README.md)."""
