@@ -17,7 +17,7 @@ def normalize_tag(tag: str | None) -> str | None:
 
 def detect(text: str) -> str | None:
     global _model
-    sample = text[:3000]
+    sample = text[:1000]
     if len(sample.split()) < 5:
         return None
     if _model is None:

@@ -33,12 +33,16 @@ def split(text: str, language: str | None = "en") -> list[Sentence]:
     tokenizer = _tokenizer(language or "en")
     out: list[Sentence] = []
     for number, para in enumerate(re.split(r"\n\s*\n", text)):
-        para = " ".join(para.split())
+        para = _GLUED_PARAGRAPHS.sub(r"\1 \2", " ".join(para.split()))
         for piece in tokenizer.tokenize(para):
             for part in _unglue(piece.strip()):
                 out.append(Sentence(part, len(out), number))
     return out
 
+
+# Paragraphs joined without a space by a scraper ("the community.Dr Venter"):
+# a lower-case word, a full stop and a capitalised word, with no space between.
+_GLUED_PARAGRAPHS = re.compile(r"(\b[a-z]{2,}[.!?][\"'”’]?)([A-Z][a-z])")
 
 # A page prompt whose own line break was lost in scraping ("Scroll down for
 # video The minister said ...") is split off, so the sentence after it stays usable.
