@@ -1,27 +1,30 @@
-"""Reference incremental story clusterer (pure Python + numpy-free; the lead ports it into
-storyline/cluster/).
+"""Reference incremental story clusterer (pure Python, standard library only; written to be
+ported into storyline/cluster/).
 
 One document at a time: ``StoryClusterer().add(doc_id, text, title=None, published=None)``
 returns the id of the story the document joins (a new one if nothing is close enough), or None
-for a not-article (cookie/Twitter/archive notices, player errors, index pages, near-empty text),
+for a not-article (cookie/Twitter/archive notices, player errors, sign-up forms, near-empty text:
+fewer than MIN_WORDS content words, or at most BOILER_MAX_WORDS content words of which a share
+>= BOILER_FRAC, and at least BOILER_MIN, are boilerplate words),
 which is kept out of every story.
 
 Per document (all bounded, independent of the archive size):
 1. Features: lower-cased word tokens (stop words out, light plural/possessive stemming) and
    entity phrases (runs of >= 2 capitalised tokens, sentence-initial and Title-Case headline
-   words excepted). Weight = (1 + ln tf) * idf, words seen capitalised mid-sentence times
-   ENT_BOOST, phrases times PHRASE_BOOST. Only the TOP_K heaviest features are kept; the
-   vector is L2-normalised.
+   words excepted). Weight = (1 + ln tf) * idf ** IDF_POWER; words seen capitalised
+   mid-sentence times ENT_BOOST, phrases times PHRASE_BOOST. Only the TOP_K heaviest features
+   are kept; the vector is L2-normalised.
 2. IDF from online document frequencies: ln((N + 1) / (df + 1)) + 1, N and df counted over the
    documents seen so far (optionally warmed up with ``prime(texts)`` on unrelated articles).
 3. Candidates: an inverted index feature -> story ids, fed with each story's index features
-   (its first documents' top INDEX_TERMS features). The new document looks up its QUERY_TERMS
-   heaviest features, reads at most POSTING_CAP most recent story ids per posting, ranks
+   (the top INDEX_TERMS features of its first INDEXED_MEMBERS documents). The new document
+   looks up its QUERY_TERMS heaviest features, reads at most POSTING_CAP most recent story ids per posting, ranks
    stories by summed query weights and keeps the best CANDIDATES.
 4. Score against each candidate: cosine with the story centroid (sum of member vectors, pruned
    to CENTROID_TERMS features), and max cosine with its kept members (the first MEMBERS_KEPT);
    score = max(centroid_cos, member_cos * MEMBER_WEIGHT). Join the best story when
-   score >= THRESHOLD, else start a new one.
+   score >= THRESHOLD (raised for short documents only if LEN_EXP > 0; off by default), else
+   start a new one. Document frequencies are updated after the decision.
 5. Time: when ``published`` is given (ISO date), stories whose last document is more than
    WINDOW_DAYS older are not candidates.
 """
@@ -100,7 +103,11 @@ class StoryClusterer:
     CENTROID_TERMS = 200   # features kept in a centroid
     MEMBERS_KEPT = 5       # member vectors kept per story for the max-link score
     MEMBER_WEIGHT = 0.9
-    THRESHOLD = 0.22
+    THRESHOLD = 0.17       # for a document with >= REF_TERMS features
+    REF_TERMS = 60         # shorter documents need more: THRESHOLD * (REF_TERMS / n) ** LEN_EXP
+    LEN_EXP = 0.0
+    IDF_POWER = 2.0        # weight = (1 + ln tf) * idf ** IDF_POWER
+    SCORE = "max"          # "max" | "centroid" | "members" | "avg"
     WINDOW_DAYS = 7.0
     MIN_WORDS = 3          # fewer content words: not an article
     BOILER_FRAC = 0.2      # share of boilerplate words among content words (and at least
@@ -180,7 +187,7 @@ class StoryClusterer:
     def _vector(self, tf: Counter, ents: set[str]) -> dict[str, float]:
         w = {}
         for f, n in tf.items():
-            x = (1.0 + math.log(n)) * self._idf(f)
+            x = (1.0 + math.log(n)) * self._idf(f) ** self.IDF_POWER
             if f[0] == "@":
                 x *= self.PHRASE_BOOST
             elif f in ents:
@@ -199,14 +206,15 @@ class StoryClusterer:
         day = _day(published)
         vec = self._vector(tf, ents)
         best, best_score = None, 0.0
+        threshold = self.THRESHOLD * (self.REF_TERMS / max(1, min(len(vec), self.REF_TERMS))) ** self.LEN_EXP
         for sid in self._candidates(vec, day):
-            s = self.stories[sid].score(vec, self.MEMBER_WEIGHT)
+            s = self.stories[sid].score(vec, self.MEMBER_WEIGHT, self.SCORE)
             if s > best_score:
                 best, best_score = sid, s
         # document frequencies are updated after the decision (what an online system knows)
         self.df.update(tf.keys())
         self.n_docs += 1
-        if best is None or best_score < self.THRESHOLD:
+        if best is None or best_score < threshold:
             best = len(self.stories)
             self.stories.append(_Story(best))
         story = self.stories[best]
@@ -264,15 +272,17 @@ class _Story:
         if day is not None:
             self.last_day = max(day, self.last_day or day)
 
-    def score(self, vec, member_weight: float) -> float:
+    def score(self, vec, member_weight: float, mode: str = "max") -> float:
         c = self.centroid
         cos_c = sum(v * c.get(f, 0.0) for f, v in vec.items()) / self.norm
-        cos_m = 0.0
-        for m in self.members:
-            s = sum(v * m.get(f, 0.0) for f, v in vec.items())
-            if s > cos_m:
-                cos_m = s
-        return max(cos_c, member_weight * cos_m)
+        if mode == "centroid":
+            return cos_c
+        sims = [sum(v * m.get(f, 0.0) for f, v in vec.items()) for m in self.members]
+        if mode == "avg":
+            return sum(sims) / len(sims)
+        if mode == "members":
+            return max(sims)
+        return max(cos_c, member_weight * max(sims))
 
 
 def _day(published: str | None) -> float | None:
