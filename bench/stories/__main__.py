@@ -15,18 +15,12 @@ import numpy as np
 
 from .baseline import agglomerative_linkage, cut
 from .data import B3, Doc, bcubed, load_background, load_ecbplus, load_multinews
-from .reference import StoryClusterer as ReferenceClusterer
 
 
 def make_clusterer():
-    """(label, factory): storyline.cluster.StoryClusterer if importable, else the reference."""
-    try:
-        from storyline.cluster import StoryClusterer
-        return "storyline", StoryClusterer
-    except Exception as exc:  # not written yet, or broken: fall back, labelled as such
-        print(f"note: storyline.cluster unavailable ({type(exc).__name__}: {exc}); "
-              "the storyline row runs bench/stories/reference.py")
-        return "reference", ReferenceClusterer
+    from storyline.cluster import StoryClusterer
+
+    return "storyline", StoryClusterer
 
 
 def run_incremental(factory, docs: list[Doc], background: list[str]):

@@ -12,7 +12,7 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.sparse import csr_matrix
 from scipy.spatial.distance import squareform
 
-from .reference import STOPWORDS
+from storyline.cluster.features import STOPWORDS
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
