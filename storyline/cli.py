@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import datetime, timedelta, timezone
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -176,6 +177,65 @@ def cmd_summarize(args) -> int:
     return 0
 
 
+def _since(value: str | None) -> str | None:
+    """'3d', '12h', '2w' or an ISO date -> an ISO timestamp to compare with."""
+    if not value:
+        return None
+    units = {"h": 1 / 24, "d": 1, "w": 7}
+    if value[:-1].isdigit() and value[-1] in units:
+        moment = datetime.now(timezone.utc) - timedelta(days=int(value[:-1]) * units[value[-1]])
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        return datetime.fromisoformat(value).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
+        raise SystemExit(f"storyline: --since takes 3d, 12h, 2w or an ISO date, not {value!r}") from None
+
+
+def cmd_stories(args) -> int:
+    with open_store(args.db) as store:
+        rows = store.list_stories(since=_since(args.since), limit=args.limit, offset=args.offset)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    table = Table("id", "last seen", "articles", "title", "outlets")
+    for r in rows:
+        table.add_row(str(r["id"]), (r["last_seen"] or "")[:16], str(len(r["articles"])), r["title"] or "",
+                      ", ".join(r["outlets"]))
+    out.print(table)
+    return 0
+
+
+def cmd_story(args) -> int:
+    with open_store(args.db) as store:
+        story = store.get_story(args.story_id)
+    if story is None:
+        err.print(f"no story with id {args.story_id}")
+        return 1
+    if args.json:
+        story["articles"] = [{k: a[k] for k in ("id", "outlet", "title", "published", "url", "duplicate_of")}
+                             for a in story["articles"]]
+        print(json.dumps(story, ensure_ascii=False, indent=2))
+        return 0
+    out.print(f"[bold]{story['title']}[/bold]", highlight=False)
+    out.print(f"{story['first_seen']} – {story['last_seen']} · {', '.join(story['outlets'])}", highlight=False)
+    for a in story["articles"]:
+        copy = f"  (near-copy of {a['duplicate_of']})" if a["duplicate_of"] else ""
+        out.print(f"  {a['id']:>5}  {(a['published'] or '')[:16]}  {a['outlet']}: {a['title']}{copy}",
+                  highlight=False, markup=False)
+    return 0
+
+
+def cmd_recluster(args) -> int:
+    from storyline.stories import recluster
+
+    with open_store(args.db) as store:
+        placed = recluster(store, _since(args.since))
+        stories = store.db.execute("SELECT COUNT(*) FROM stories").fetchone()[0]
+    report = {"placed": placed, "stories": stories}
+    print(json.dumps(report) if args.json else f"placed {placed} articles; {stories} stories in all")
+    return 0
+
+
 def cmd_demo(args) -> int:
     """Load the demo corpus and show what was stored."""
     with open_store(args.db) as store, _progress() as progress:
@@ -220,6 +280,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("article_id", type=int)
     p = command("failures", cmd_failures, "items that could not be added, with the reason")
     p.add_argument("--all", action="store_true", help="include failures later resolved")
+    p = command("stories", cmd_stories, "list stories, newest first")
+    p.add_argument("--since", help="only stories seen since: 3d, 12h, 2w or an ISO date")
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--offset", type=int, default=0)
+    p = command("story", cmd_story, "show one story and its articles")
+    p.add_argument("story_id", type=int)
+    p = command("recluster", cmd_recluster, "rebuild stories in batch")
+    p.add_argument("--since", help="only articles seen since: 30d, 2w or an ISO date (default: all)")
     p = command("summarize", cmd_summarize, "summarize a stored article or an article file")
     p.add_argument("target", metavar="ARTICLE_ID|PATH")
     length = p.add_mutually_exclusive_group()

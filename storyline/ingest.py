@@ -28,6 +28,7 @@ from storyline.fetch import FetchError, Fetcher, describe_binary
 from storyline.fetch.urls import canonical_url, domain, is_url
 from storyline.model import Article, Extracted, FeedEntry, Failure, Fetched, IngestReport
 from storyline.storage import SQLiteStore
+from storyline.stories import place_article, place_pending
 
 # A feed item whose own content has at least this many words is taken as the
 # full article; shorter content is a teaser and the linked page is fetched.
@@ -88,6 +89,7 @@ class Ingestor:
         report = IngestReport()
         sources = list(sources)
         self.progress.add(len(sources))
+        place_pending(self.store)  # what a killed run stored but did not place
         for source in sources:
             for outcome in self._source(source):
                 self._record(outcome, report)
@@ -97,6 +99,7 @@ class Ingestor:
     def fetch_feeds(self) -> IngestReport:
         """Poll every known feed once, with conditional requests."""
         report = IngestReport()
+        place_pending(self.store)
         feeds = self.store.feeds()
         self.progress.add(len(feeds))
         for feed in feeds:
@@ -378,6 +381,7 @@ class Ingestor:
             report.duplicates += 1
             return
         self.store.resolve_failures(outcome.source)
+        place_article(self.store, article_id)
         report.added += 1
         report.article_ids.append(article_id)
 

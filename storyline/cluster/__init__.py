@@ -128,7 +128,7 @@ class StoryClusterer:
               published: str | None = None) -> tuple[int | None, str | None]:
         """(story id, None) or (None, why it is not an article)."""
         t = features.terms(text, title)
-        reason = features.not_article_reason(t)
+        reason = features.not_article_reason(t) or features.listing_reason(text)
         if reason:
             return None, reason
         state = self.state

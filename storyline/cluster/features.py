@@ -11,6 +11,8 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
+from storyline.extract import chrome
+
 STOPWORDS = frozenset("""
 a about above across after afterwards again against all almost alone along already also although
 always am among amongst an and another any anyhow anyone anything anyway anywhere are around as at
@@ -129,8 +131,25 @@ def not_article_reason(t: Terms) -> str | None:
     return None
 
 
+def listing_reason(text: str) -> str | None:
+    """Index and section pages: mostly list items and lines that are not sentences."""
+    paras = chrome.paragraphs(text)
+    if len(paras) < 6:
+        return None
+    items = [p for p in paras if p.startswith(("- ", "• ", "* ")) or not chrome.is_sentence(p)]
+    item_words = sum(len(p.split()) for p in items)
+    if len(items) >= 0.6 * len(paras) and item_words >= 0.7 * sum(len(p.split()) for p in paras):
+        return "a list of headlines or links (an index page), not an article"
+    return None
+
+
+# Documents assumed seen before the first one, none holding any term: with
+# only a handful of articles stored, a term two of them share is not "common".
+PRIOR_DOCS = 100
+
+
 def idf(n_docs: int, df: int) -> float:
-    return math.log((n_docs + 1) / (df + 1)) + 1.0
+    return math.log((n_docs + PRIOR_DOCS + 1) / (df + 1)) + 1.0
 
 
 def vector(t: Terms, n_docs: int, df: dict[str, int]) -> dict[str, float]:

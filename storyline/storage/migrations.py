@@ -97,4 +97,37 @@ SQLITE: list[str] = [
         PRIMARY KEY (article_id, length, method)
     );
     """,
+    # 3: stories, near-duplicates and not-articles
+    """
+    ALTER TABLE articles ADD COLUMN story_id INTEGER REFERENCES stories(id);
+    ALTER TABLE articles ADD COLUMN duplicate_of INTEGER REFERENCES articles(id);
+    ALTER TABLE articles ADD COLUMN not_article TEXT;
+    ALTER TABLE articles ADD COLUMN placed INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX articles_story ON articles(story_id);
+    CREATE INDEX articles_unplaced ON articles(placed) WHERE placed = 0;
+    CREATE TABLE stories (
+        id INTEGER PRIMARY KEY,
+        title TEXT,
+        first_seen TEXT,
+        last_seen TEXT,
+        last_day REAL,
+        size INTEGER NOT NULL DEFAULT 0,
+        centroid TEXT NOT NULL,
+        members TEXT NOT NULL,
+        updated TEXT NOT NULL
+    );
+    CREATE INDEX stories_last_seen ON stories(last_seen);
+    CREATE TABLE story_index (
+        term TEXT NOT NULL,
+        story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+        PRIMARY KEY (term, story_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE term_df (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
+    CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+    CREATE TABLE article_bands (
+        band TEXT NOT NULL,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        PRIMARY KEY (band, article_id)
+    ) WITHOUT ROWID;
+    """,
 ]

@@ -18,7 +18,8 @@ from storyline.storage.migrations import SQLITE as MIGRATIONS
 
 ARTICLE_COLUMNS = (
     "a.id, a.url, a.canonical_url, o.name AS outlet, a.title, a.author, a.published, "
-    "a.language, a.words, a.fetched, a.source, a.content_hash"
+    "a.language, a.words, a.fetched, a.source, a.content_hash, a.story_id, a.duplicate_of, "
+    "a.not_article"
 )
 
 
@@ -266,6 +267,36 @@ class SQLiteStore:
             (_fts_query(query), limit),
         )
         return [dict(r) for r in rows]
+
+    # -- stories --------------------------------------------------------------------
+
+    def list_stories(self, since: str | None = None, limit: int = 50, offset: int = 0) -> list[dict]:
+        rows = self.db.execute(
+            "SELECT id, title, first_seen, last_seen FROM stories "
+            "WHERE (? IS NULL OR last_seen >= ?) ORDER BY last_seen DESC, id DESC LIMIT ? OFFSET ?",
+            (since, since, limit, offset),
+        ).fetchall()
+        out = []
+        for r in rows:
+            members = self.story_articles(r["id"])
+            out.append({"id": r["id"], "title": r["title"], "articles": [m["id"] for m in members],
+                        "outlets": sorted({m["outlet"] for m in members}),
+                        "first_seen": r["first_seen"], "last_seen": r["last_seen"]})
+        return out
+
+    def story_articles(self, story_id: int) -> list[dict]:
+        return [dict(r) for r in self.db.execute(
+            "SELECT a.id, o.name AS outlet, a.title, a.published, a.url, a.duplicate_of "
+            "FROM articles a JOIN outlets o ON o.id = a.outlet_id WHERE a.story_id = ? "
+            "ORDER BY COALESCE(a.published, a.fetched), a.id", (story_id,))]
+
+    def get_story(self, story_id: int) -> dict | None:
+        row = self.db.execute("SELECT id, title, first_seen, last_seen FROM stories WHERE id = ?",
+                              (story_id,)).fetchone()
+        if row is None:
+            return None
+        members = self.story_articles(story_id)
+        return {**dict(row), "articles": members, "outlets": sorted({m["outlet"] for m in members})}
 
     # -- summaries ----------------------------------------------------------------
 
