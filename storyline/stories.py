@@ -7,7 +7,7 @@ article is one transaction.
 from __future__ import annotations
 
 from storyline import dedupe
-from storyline.cluster import StoryClusterer
+from storyline.cluster import StoryClusterer, features
 from storyline.storage import SQLiteStore
 from storyline.storage.stories import SQLiteState
 
@@ -109,9 +109,21 @@ def recluster(store: SQLiteStore, since: str | None = None) -> int:
                        (since,))
             db.executemany("INSERT OR IGNORE INTO redo SELECT id FROM articles WHERE story_id = ?",
                            [(s,) for s in stories])
+            _uncount(db)
             db.execute("DELETE FROM article_bands WHERE article_id IN (SELECT id FROM redo)")
             db.execute("UPDATE articles SET story_id = NULL, duplicate_of = NULL, not_article = NULL, "
                        "placed = 0 WHERE id IN (SELECT id FROM redo)")
             db.executemany("DELETE FROM story_index WHERE story_id = ?", [(s,) for s in stories])
             db.executemany("DELETE FROM stories WHERE id = ?", [(s,) for s in stories])
     return place_pending(store)
+
+
+def _uncount(db) -> None:
+    """Take the articles about to be placed again out of the document frequencies."""
+    rows = db.execute("SELECT title, text FROM articles WHERE id IN (SELECT id FROM redo) "
+                      "AND story_id IS NOT NULL AND duplicate_of IS NULL").fetchall()
+    for row in rows:
+        db.executemany("UPDATE term_df SET df = df - 1 WHERE term = ?",
+                       [(t,) for t in features.terms(row[1], row[0]).tf])
+    db.execute("UPDATE counters SET value = value - ? WHERE name = 'clustered'", (len(rows),))
+    db.execute("DELETE FROM term_df WHERE df <= 0")

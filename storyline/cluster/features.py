@@ -145,7 +145,7 @@ def listing_reason(text: str) -> str | None:
 
 # Documents assumed seen before the first one, none holding any term: with
 # only a handful of articles stored, a term two of them share is not "common".
-PRIOR_DOCS = 100
+PRIOR_DOCS = 30
 
 
 def idf(n_docs: int, df: int) -> float:
