@@ -197,12 +197,16 @@ def cmd_stories(args) -> int:
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
-    table = Table("id", "last seen", "articles", "title", "outlets")
+    _print_stories(rows)
+    return 0
+
+
+def _print_stories(rows: list[dict]) -> None:
+    table = Table("story", "last seen", "articles", "title", "outlets")
     for r in rows:
         table.add_row(str(r["id"]), (r["last_seen"] or "")[:16], str(len(r["articles"])), r["title"] or "",
                       ", ".join(r["outlets"]))
     out.print(table)
-    return 0
 
 
 def cmd_story(args) -> int:
@@ -237,18 +241,21 @@ def cmd_recluster(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    """Load the demo corpus and show what was stored."""
+    """Load the demo corpus and show what was stored: articles, then stories."""
     with open_store(args.db) as store, _progress() as progress:
         with Ingestor(store, settings=_settings(args), progress=progress) as ingestor:
             report = ingestor.add([str(args.corpus)])
         rows = store.list_articles(limit=1000)
+        stories = store.list_stories(limit=1000)
     if args.json:
-        print(json.dumps({"report": report.as_json(), "articles": [_article_summary(r) for r in rows]},
-                         ensure_ascii=False, indent=2))
+        print(json.dumps({"report": report.as_json(), "articles": [_article_summary(r) for r in rows],
+                          "stories": stories}, ensure_ascii=False, indent=2))
         return 0
     _print_report(report, False)
     _print_articles(rows)
-    out.print(f"{len(rows)} articles from {len({r['outlet'] for r in rows})} outlets in {args.db}")
+    _print_stories(stories)
+    out.print(f"{len(rows)} articles from {len({r['outlet'] for r in rows})} outlets, "
+              f"{len(stories)} stories, in {args.db}")
     return 0
 
 
