@@ -256,8 +256,8 @@ class Ingestor:
                 continue
             body_text = fragment_text(entry.content_html or "")
             if len(body_text.split()) >= FULL_CONTENT_WORDS or (not entry.link and body_text):
-                outcome = self._page_outcome(item, lambda e=entry, t=body_text: self._article_from_entry(
-                    e, t, item, feed_title, feed_url))
+                outcome = self._page_outcome(item, lambda e=entry, t=body_text, i=item: self._article_from_entry(
+                    e, t, i, feed_title, feed_url))
                 self.progress.advance(item)
                 yield outcome
             elif entry.link:
