@@ -24,7 +24,7 @@ def place_article(store: SQLiteStore, article_id: int) -> None:
         original = _original_of(store, article_id, row["text"])
         if original is not None:
             duplicate_of, story_id = original
-            if _seen(store, article_id) < _seen(store, duplicate_of):
+            if (row["seen"] or "") < _seen(store, duplicate_of):
                 # The copy stored first was published later: this one is the original.
                 db.execute("UPDATE articles SET duplicate_of = ? WHERE id = ? OR duplicate_of = ?",
                            (article_id, duplicate_of, duplicate_of))

@@ -276,13 +276,10 @@ class SQLiteStore:
             "WHERE (? IS NULL OR last_seen >= ?) ORDER BY last_seen DESC, id DESC LIMIT ? OFFSET ?",
             (since, since, limit, offset),
         ).fetchall()
-        out = []
-        for r in rows:
-            members = self.story_articles(r["id"])
-            out.append({"id": r["id"], "title": r["title"], "articles": [m["id"] for m in members],
-                        "outlets": sorted({m["outlet"] for m in members}),
-                        "first_seen": r["first_seen"], "last_seen": r["last_seen"]})
-        return out
+        stories = [self._story(row) for row in rows]
+        for story in stories:
+            story["articles"] = [a["id"] for a in story["articles"]]
+        return stories
 
     def story_articles(self, story_id: int) -> list[dict]:
         return [dict(r) for r in self.db.execute(
@@ -293,10 +290,13 @@ class SQLiteStore:
     def get_story(self, story_id: int) -> dict | None:
         row = self.db.execute("SELECT id, title, first_seen, last_seen FROM stories WHERE id = ?",
                               (story_id,)).fetchone()
-        if row is None:
-            return None
-        members = self.story_articles(story_id)
-        return {**dict(row), "articles": members, "outlets": sorted({m["outlet"] for m in members})}
+        return self._story(row) if row else None
+
+    def _story(self, row: sqlite3.Row) -> dict:
+        members = self.story_articles(row["id"])
+        return {"id": row["id"], "title": row["title"], "articles": members,
+                "outlets": sorted({m["outlet"] for m in members}),
+                "first_seen": row["first_seen"], "last_seen": row["last_seen"]}
 
     # -- summaries ----------------------------------------------------------------
 
