@@ -177,6 +177,65 @@ def cmd_summarize(args) -> int:
     return 0
 
 
+def cmd_brief(args) -> int:
+    """Brief a stored story (by id) or several article files (no database needed)."""
+    from storyline.brief import brief, brief_json
+    from storyline.brief.stored import story_brief
+    from storyline.extract import ExtractionError, extract_file
+    from storyline.model import Source
+
+    targets = args.targets
+    try:
+        if len(targets) == 1 and targets[0].isdigit() and not Path(targets[0]).exists():
+            with open_store(args.db) as store:
+                body = story_brief(store, int(targets[0]), words=args.words)
+            if body is None:
+                err.print(f"no story with id {targets[0]}")
+                return 1
+        else:
+            sources = []
+            for path in targets:
+                extracted = extract_file(path)
+                sources.append(Source(path, extracted.text, extracted.title, extracted.site_name,
+                                      extracted.published))
+            body = brief_json(brief(sources, words=args.words))
+    except (ExtractionError, ValueError) as exc:
+        err.print(f"cannot brief {' '.join(targets)}: {exc}", markup=False, highlight=False)
+        return 1
+    if args.json:
+        print(json.dumps(body, ensure_ascii=False, indent=2))
+        return 0
+    _print_brief(body)
+    return 0
+
+
+def _print_brief(body: dict) -> None:
+    numbers: dict = {}
+    for sentence in body["sentences"]:
+        marks = "".join(f"[{numbers.setdefault(c, len(numbers) + 1)}]" for c in sentence["citations"])
+        out.print(f"{sentence['text']} {marks}", markup=False, highlight=False)
+    if numbers:
+        out.print("\nSources: " + "  ".join(f"[{n}] {c}" for c, n in numbers.items()), markup=False,
+                  highlight=False)
+    facts = body["facts"]
+    for label, key in (("People", "people"), ("Organisations", "organisations"), ("Places", "places")):
+        if facts[key]:
+            out.print(f"{label}: " + ", ".join(m["name"] for m in facts[key][:10]), markup=False, highlight=False)
+    if facts["dates"]:
+        out.print("Dates: " + ", ".join(f"{d['text']} ({d['date']})" if d["date"] else d["text"]
+                                        for d in facts["dates"][:10]), markup=False, highlight=False)
+    for quote in facts["quotes"][:5]:
+        out.print(f"“{quote['text']}” — {quote['speaker'] or 'unattributed'}", markup=False, highlight=False)
+    agreement = body["agreement"]
+    if agreement:
+        for conflict in agreement["conflicts"]:
+            values = "; ".join(f"{v['value']} ({', '.join(map(str, v['articles']))})" for v in conflict["values"])
+            out.print(f"Conflicting — {conflict['about']}: {values}", markup=False, highlight=False)
+        for article, statements in agreement["only_in"].items():
+            for statement in statements:
+                out.print(f"Only in {article}: {statement['text']}", markup=False, highlight=False)
+
+
 def _since(value: str | None) -> str | None:
     """'3d', '12h', '2w' or an ISO date -> an ISO timestamp to compare with."""
     if not value:
@@ -300,6 +359,9 @@ def build_parser() -> argparse.ArgumentParser:
     length = p.add_mutually_exclusive_group()
     length.add_argument("--sentences", type=int, help="at most this many sentences")
     length.add_argument("--words", type=int, help="about this many words")
+    p = command("brief", cmd_brief, "brief a stored story, or several article files")
+    p.add_argument("targets", nargs="+", metavar="STORY_ID|PATH")
+    p.add_argument("--words", type=int, default=120, help="length of the brief in words (default 120)")
     p = command("demo", cmd_demo, "load the demo corpus and list what was stored")
     p.add_argument("--corpus", type=Path, default=DEMO_CORPUS)
     return parser

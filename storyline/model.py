@@ -129,3 +129,93 @@ class Summary:
     @property
     def text(self) -> str:
         return " ".join(s.text for s in self.sentences)
+
+
+# -- story briefs (storyline/brief, storyline/facts) -------------------------------
+
+
+@dataclass
+class Source:
+    """One article given to the brief and facts stages: stored, or a file read ad hoc."""
+
+    id: int | str  # article id, or the file's path for an ad-hoc brief
+    text: str
+    title: str | None = None
+    outlet: str | None = None
+    published: str | None = None  # ISO 8601; dates in the text are resolved against it
+    duplicate_of: int | str | None = None  # the source this one is a near-copy of
+
+
+@dataclass
+class Mention:
+    """A person, organisation or place, merged across name variants."""
+
+    name: str  # the fullest form seen ("Kim Jong Un", not "Kim")
+    articles: list  # ids of the sources that mention it
+    variants: list = field(default_factory=list)  # other forms seen
+
+
+@dataclass
+class DateMention:
+    text: str  # as written ("this September")
+    date: str | None  # ISO date or range start when resolvable ("2026-09" / "2026-09-10")
+    articles: list
+
+
+@dataclass
+class Quote:
+    text: str
+    speaker: str | None
+    article: int | str
+
+
+@dataclass
+class Facts:
+    people: list[Mention] = field(default_factory=list)
+    organisations: list[Mention] = field(default_factory=list)
+    places: list[Mention] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+
+
+@dataclass
+class BriefSentence:
+    text: str  # an unchanged sentence of `article`
+    article: int | str
+    citations: list  # every source that states it, `article` first
+    position: int = 0  # index of the sentence in `article`
+
+
+@dataclass
+class Statement:
+    text: str
+    articles: list
+
+
+@dataclass
+class ConflictValue:
+    value: str
+    articles: list
+
+
+@dataclass
+class Conflict:
+    about: str  # what the sources disagree on ("people killed", "date of the vote")
+    values: list[ConflictValue]
+
+
+@dataclass
+class Agreement:
+    shared: list[Statement] = field(default_factory=list)  # stated by two or more outlets
+    only_in: dict = field(default_factory=dict)  # source id -> [Statement] only it makes
+    conflicts: list[Conflict] = field(default_factory=list)
+
+
+@dataclass
+class Brief:
+    story: int | str | None
+    sentences: list[BriefSentence]
+    facts: Facts
+    agreement: Agreement | None  # None for a story of one article
+    method: str
+    words: int = 0

@@ -323,6 +323,27 @@ class SQLiteStore:
                 (article_id, length, summary.method, summary.language, summary.note, sentences, now()),
             )
 
+    # -- briefs -------------------------------------------------------------------
+
+    def story_sources(self, story_id: int) -> list[dict]:
+        """The story's articles with their text, oldest first (not-articles never join one)."""
+        return [dict(r) for r in self.db.execute(
+            "SELECT a.id, o.name AS outlet, a.title, a.text, COALESCE(a.published, a.fetched) AS published, "
+            "a.duplicate_of FROM articles a JOIN outlets o ON o.id = a.outlet_id "
+            "WHERE a.story_id = ? ORDER BY COALESCE(a.published, a.fetched), a.id", (story_id,))]
+
+    def get_brief(self, story_id: int, words: int, method: str, sources: str) -> dict | None:
+        row = self.db.execute(
+            "SELECT body FROM briefs WHERE story_id = ? AND words = ? AND method = ? AND sources = ?",
+            (story_id, words, method, sources)).fetchone()
+        return json.loads(row["body"]) if row else None
+
+    def put_brief(self, story_id: int, words: int, method: str, sources: str, body: dict) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO briefs (story_id, words, method, sources, body, created) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (story_id, words, method, sources, json.dumps(body, ensure_ascii=False), now()))
+
     # -- failures ---------------------------------------------------------------
 
     def record_failure(self, source: str, error: str) -> None:

@@ -1,0 +1,76 @@
+"""Stage: story briefs. One summary of all of a story's sources in which every
+sentence is an unchanged sentence of one source and cites every source that
+states it; with the story's facts and where its sources agree and differ."""
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from storyline.brief import cite, pool as pooling, select
+from storyline.model import Agreement, Brief, BriefSentence, Facts, Source
+from storyline.summary import summarize
+
+METHOD = "storyline-brief-1"  # change when the method changes: stored briefs are keyed by it
+DEFAULT_WORDS = 120
+
+
+def brief(sources: list[Source], *, words: int = DEFAULT_WORDS, story: int | str | None = None,
+          facts: bool = True, nlp=None) -> Brief:
+    """The brief of a story told by `sources` (any order), within `words` words.
+    `facts=False` skips named-entity recognition (the slow part)."""
+    if words < 1:
+        raise ValueError("the brief length must be at least one word")
+    story_facts = _facts(sources, nlp) if facts else Facts()
+    originals = [s for s in sources if s.duplicate_of is None or not any(o.id == s.duplicate_of for o in sources)]
+    if len(originals) <= 1:
+        return _single(sources, originals[0] if originals else None, words, story, story_facts)
+    pool = pooling.build(sources)
+    value = select.scores(pool)
+    chosen = select.choose(pool, value, words)
+    sentences = [BriefSentence(pool.sentences[i].text, pool.sources[pool.sentences[i].source].id,
+                               cite.citations(pool, i), pool.sentences[i].position) for i in chosen]
+    agreement = cite.agreement(pool, value)
+    agreement.conflicts = _conflicts(sources)
+    return Brief(story, sentences, story_facts, agreement, METHOD, sum(len(s.text.split()) for s in sentences))
+
+
+def _single(sources: list[Source], source: Source | None, words: int, story, facts: Facts) -> Brief:
+    """A story of one article (and its near-copies) gets that article's summary."""
+    if source is None:
+        return Brief(story, [], facts, None, METHOD)
+    copies = [s.id for s in sources if s is not source]
+    summary = summarize(source.text, title=source.title, words=words)
+    sentences = [BriefSentence(s.text, source.id, [source.id, *copies], s.position) for s in summary.sentences]
+    return Brief(story, sentences, facts, None, METHOD, summary.words)
+
+
+def _facts(sources: list[Source], nlp) -> Facts:
+    from storyline.facts import extract_facts
+    return extract_facts(sources, nlp=nlp)
+
+
+def _conflicts(sources: list[Source]) -> list:
+    from storyline.facts.conflicts import find_conflicts
+    return find_conflicts([s for s in sources if s.duplicate_of is None] or sources)
+
+
+def brief_json(brief: Brief) -> dict:
+    """The brief in the shape the CLI and the API give."""
+    facts = asdict(brief.facts)
+    agreement = None
+    if brief.agreement is not None:
+        agreement = {
+            "shared": [asdict(s) for s in brief.agreement.shared],
+            "only_in": {str(k): [{"text": s.text} for s in v] for k, v in brief.agreement.only_in.items()},
+            "conflicts": [asdict(c) for c in brief.agreement.conflicts],
+        }
+    return {
+        "story": brief.story,
+        "sentences": [{"text": s.text, "article": s.article, "citations": s.citations} for s in brief.sentences],
+        "facts": facts,
+        "agreement": agreement,
+        "method": brief.method,
+        "words": brief.words,
+    }
+
+
+__all__ = ["DEFAULT_WORDS", "METHOD", "Agreement", "Brief", "brief", "brief_json"]

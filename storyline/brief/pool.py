@@ -1,0 +1,76 @@
+"""The sentences of a story's sources, as one pool with a similarity matrix.
+
+Every stage of a brief (selection, citations, agreement) looks at the same
+pool: the prose sentences of every source, their TF-IDF vectors over the
+pool, and the cosine between every pair.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from storyline.model import Source
+from storyline.summary.score import terms
+from storyline.summary.sentences import problem, split
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+@dataclass
+class PoolSentence:
+    text: str
+    source: int  # index into the pool's sources
+    position: int  # index of the sentence in its source
+    rank: int  # index among the source's prose sentences
+    words: int
+    numbers: frozenset[str]
+
+
+@dataclass
+class Pool:
+    sources: list[Source]
+    sentences: list[PoolSentence]
+    vectors: np.ndarray  # one L2-normalised TF-IDF row per sentence
+    similarity: np.ndarray  # cosine of every pair of sentences
+
+    def of_source(self, index: int) -> list[int]:
+        return [i for i, s in enumerate(self.sentences) if s.source == index]
+
+
+def build(sources: list[Source], language: str = "en") -> Pool:
+    sentences: list[PoolSentence] = []
+    term_lists: list[list[str]] = []
+    for index, source in enumerate(sources):
+        rank = 0
+        for sentence in split(source.text, language):
+            if problem(sentence.text) is not None:
+                continue
+            sentences.append(PoolSentence(sentence.text, index, sentence.position, rank,
+                                          len(sentence.text.split()), numbers(sentence.text)))
+            term_lists.append(terms(sentence.text))
+            rank += 1
+    vectors = _tfidf(term_lists)
+    return Pool(sources, sentences, vectors, vectors @ vectors.T)
+
+
+def numbers(text: str) -> frozenset[str]:
+    return frozenset(n.replace(",", "") for n in _NUMBER.findall(text))
+
+
+def _tfidf(term_lists: list[list[str]]) -> np.ndarray:
+    vocabulary: dict[str, int] = {}
+    for ts in term_lists:
+        for t in ts:
+            vocabulary.setdefault(t, len(vocabulary))
+    matrix = np.zeros((len(term_lists), max(len(vocabulary), 1)), dtype=np.float32)
+    for row, ts in enumerate(term_lists):
+        for t, count in Counter(ts).items():
+            matrix[row, vocabulary[t]] = 1.0 + math.log(count)
+    df = (matrix > 0).sum(axis=0)
+    matrix *= np.log(1.0 + len(term_lists) / np.maximum(df, 1)).astype(np.float32)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.maximum(norms, 1e-9)
