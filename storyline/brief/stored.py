@@ -8,9 +8,12 @@ from storyline.model import Source
 from storyline.storage import SQLiteStore
 
 
-def story_brief(store: SQLiteStore, story_id: int, *, words: int = DEFAULT_WORDS) -> dict | None:
+def story_brief(store: SQLiteStore, story_id: int, *, words: int = DEFAULT_WORDS,
+                facts: bool = True) -> dict | None:
     """The story's brief as JSON (None if there is no such story). A brief is
-    made again when the story gained an article or one of its texts changed."""
+    made again when the story gained an article or one of its texts changed.
+    `facts=False` gives the brief without its facts (no named-entity
+    recognition, so cheap enough for a front page); its `facts` lists are empty."""
     if store.get_story(story_id) is None:
         return None
     rows = store.story_sources(story_id)
@@ -18,11 +21,23 @@ def story_brief(store: SQLiteStore, story_id: int, *, words: int = DEFAULT_WORDS
     for r in rows:  # the text, not the stored content hash: chrome learning may clean it again
         digest.update(f"{r['id']}:{r['duplicate_of']}:{r['published']}\n{r['text']}\0".encode())
     signature = digest.hexdigest()[:32]
-    cached = store.get_brief(story_id, words, METHOD, signature)
+    part = "full" if facts else "text"
+    cached = store.get_brief(story_id, words, part, METHOD, signature)
+    if cached is None and not facts:
+        cached = store.get_brief(story_id, words, "full", METHOD, signature)
     if cached is not None:
         return cached
     sources = [Source(r["id"], r["text"], r["title"], r["outlet"], r["published"], r["duplicate_of"])
                for r in rows]
-    body = brief_json(brief(sources, words=words, story=story_id))
-    store.put_brief(story_id, words, METHOD, signature, body)
+    body = brief_json(brief(sources, words=words, story=story_id, facts=facts))
+    store.put_brief(story_id, words, part, METHOD, signature, body)
     return body
+
+
+def refresh_briefs(store: SQLiteStore, story_ids, *, words: int = DEFAULT_WORDS) -> int:
+    """Make the briefs of stories that gained or changed articles (after a batch)."""
+    made = 0
+    for story_id in sorted(set(story_ids)):
+        if story_brief(store, story_id, words=words) is not None:
+            made += 1
+    return made

@@ -130,18 +130,19 @@ SQLITE: list[str] = [
         PRIMARY KEY (band, article_id)
     ) WITHOUT ROWID;
     """,
-    # 4: story briefs, kept per story and length; `sources` names the articles (and
-    # their text versions) a brief was made from, so a story that gained or changed
-    # an article gets a new one
+    # 4: story briefs, kept per story, length and part ("full", or "text" without the
+    # facts); `sources` names the articles (and their text versions) a brief was made
+    # from, so a story that gained or changed an article gets a new one
     """
     CREATE TABLE briefs (
         story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
         words INTEGER NOT NULL,
+        part TEXT NOT NULL,
         method TEXT NOT NULL,
         sources TEXT NOT NULL,
         body TEXT NOT NULL,
         created TEXT NOT NULL,
-        PRIMARY KEY (story_id, words)
+        PRIMARY KEY (story_id, words, part)
     );
     """,
 ]

@@ -332,17 +332,17 @@ class SQLiteStore:
             "a.duplicate_of FROM articles a JOIN outlets o ON o.id = a.outlet_id "
             "WHERE a.story_id = ? ORDER BY COALESCE(a.published, a.fetched), a.id", (story_id,))]
 
-    def get_brief(self, story_id: int, words: int, method: str, sources: str) -> dict | None:
+    def get_brief(self, story_id: int, words: int, part: str, method: str, sources: str) -> dict | None:
         row = self.db.execute(
-            "SELECT body FROM briefs WHERE story_id = ? AND words = ? AND method = ? AND sources = ?",
-            (story_id, words, method, sources)).fetchone()
+            "SELECT body FROM briefs WHERE story_id = ? AND words = ? AND part = ? AND method = ? "
+            "AND sources = ?", (story_id, words, part, method, sources)).fetchone()
         return json.loads(row["body"]) if row else None
 
-    def put_brief(self, story_id: int, words: int, method: str, sources: str, body: dict) -> None:
+    def put_brief(self, story_id: int, words: int, part: str, method: str, sources: str, body: dict) -> None:
         self.db.execute(
-            "INSERT OR REPLACE INTO briefs (story_id, words, method, sources, body, created) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (story_id, words, method, sources, json.dumps(body, ensure_ascii=False), now()))
+            "INSERT OR REPLACE INTO briefs (story_id, words, part, method, sources, body, created) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (story_id, words, part, method, sources, json.dumps(body, ensure_ascii=False), now()))
 
     # -- failures ---------------------------------------------------------------
 
