@@ -318,6 +318,30 @@ def cmd_demo(args) -> int:
     return 0
 
 
+def cmd_serve(args) -> int:
+    """Serve the web reader and the JSON API (storyline.web)."""
+    import os
+
+    import uvicorn
+
+    token = args.token or os.environ.get("STORYLINE_TOKEN") or None
+    err.print(f"Storyline reader on http://{args.host}:{args.port}  ({args.db}; "
+              f"{'writes need the token' if token else 'read-only: no write token'})", highlight=False)
+    options = dict(host=args.host, port=args.port, log_level="warning", access_log=args.access_log,
+                   proxy_headers=False, server_header=False)
+    if args.workers > 1:  # each worker process opens the app from the environment
+        os.environ["STORYLINE_DB"] = str(args.db)
+        if token:
+            os.environ["STORYLINE_TOKEN"] = token
+        if args.allow_private:
+            os.environ["STORYLINE_ALLOW_PRIVATE"] = "1"
+        uvicorn.run("storyline.web.app:app_from_env", factory=True, workers=args.workers, **options)
+        return 0
+    from storyline.web import create_app
+    uvicorn.run(create_app(args.db, token=token, settings=_settings(args)), **options)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="storyline", description="No time to read? Get a summary.")
     parser.add_argument("--version", action="version", version=f"storyline {__version__}")
@@ -364,6 +388,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--words", type=int, default=120, help="length of the brief in words (default 120)")
     p = command("demo", cmd_demo, "load the demo corpus and list what was stored")
     p.add_argument("--corpus", type=Path, default=DEMO_CORPUS)
+    p = command("serve", cmd_serve, "serve the web reader and the JSON API")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--token", help="write token for adding sources and articles (or $STORYLINE_TOKEN; "
+                                   "none: writes are refused)")
+    p.add_argument("--workers", type=int, default=1, help="server processes (default 1)")
+    p.add_argument("--access-log", action="store_true", help="log every request")
     return parser
 
 

@@ -298,6 +298,112 @@ class SQLiteStore:
                 "outlets": sorted({m["outlet"] for m in members}),
                 "first_seen": row["first_seen"], "last_seen": row["last_seen"]}
 
+    # -- reading for the web reader and the API (storyline.web, storyline.api) ------
+
+    def data_version(self) -> tuple:
+        """Changes whenever articles or stories are added (cheap: rowid maxima)."""
+        row = self.db.execute(
+            "SELECT (SELECT MAX(id) FROM articles), (SELECT MAX(id) FROM stories), "
+            "(SELECT COUNT(*) FROM feeds)").fetchone()
+        return tuple(row)
+
+    def story_ranking_rows(self) -> list[tuple]:
+        """(story id, last_seen, articles, outlets) for every story that has articles."""
+        return [tuple(r) for r in self.db.execute(
+            "SELECT s.id, s.last_seen, COUNT(a.id), COUNT(DISTINCT a.outlet_id) "
+            "FROM stories s JOIN articles a ON a.story_id = s.id GROUP BY s.id")]
+
+    def stories_by_ids(self, ids: list[int]) -> list[dict]:
+        """The stories with these ids, in the given order, each with its articles."""
+        if not ids:
+            return []
+        found: dict[int, dict] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(
+                    f"SELECT id, title, first_seen, last_seen FROM stories WHERE id IN ({marks})", chunk):
+                found[row["id"]] = self._story(row)
+        return [found[i] for i in ids if i in found]
+
+    def stories_before(self, last_seen: str | None, story_id: int | None, limit: int) -> list[dict]:
+        """Stories newest first (by last_seen, then id), after a keyset cursor."""
+        if story_id is None:
+            rows = self.db.execute(
+                "SELECT id, title, first_seen, last_seen FROM stories "
+                "ORDER BY last_seen DESC, id DESC LIMIT ?", (limit,)).fetchall()
+        else:
+            rows = self.db.execute(
+                "SELECT id, title, first_seen, last_seen FROM stories "
+                "WHERE (last_seen, id) < (?, ?) OR (last_seen IS NULL AND ? IS NOT NULL) "
+                "OR (last_seen IS NULL AND id < ?) "
+                "ORDER BY last_seen DESC, id DESC LIMIT ?",
+                (last_seen, story_id, last_seen, story_id, limit)).fetchall()
+        return [self._story(row) for row in rows]
+
+    def articles_before(self, published: str | None, article_id: int | None, limit: int,
+                        outlet: str | None = None) -> list[dict]:
+        """Articles newest first by publication date (undated ones last, newest
+        id first), after a keyset cursor (the last row's published and id)."""
+        base = f"SELECT {ARTICLE_COLUMNS} FROM articles a JOIN outlets o ON o.id = a.outlet_id WHERE "
+        outlet_sql = " AND o.name = ?" if outlet else ""
+        extra = [outlet] if outlet else []
+        rows: list = []
+        if article_id is None or published is not None:
+            if article_id is None:
+                cond, params = "a.published IS NOT NULL", []
+            else:
+                cond, params = "a.published IS NOT NULL AND (a.published, a.id) < (?, ?)", [published, article_id]
+            rows = self.db.execute(base + cond + outlet_sql + " ORDER BY a.published DESC, a.id DESC LIMIT ?",
+                                   (*params, *extra, limit)).fetchall()
+        if len(rows) < limit:
+            cond, params = "a.published IS NULL", []
+            if article_id is not None and published is None:
+                cond, params = "a.published IS NULL AND a.id < ?", [article_id]
+            rows += self.db.execute(base + cond + outlet_sql + " ORDER BY a.id DESC LIMIT ?",
+                                    (*params, *extra, limit - len(rows))).fetchall()
+        return [dict(r) for r in rows]
+
+    def article_time_neighbours(self, published: str | None, article_id: int) -> tuple[dict | None, dict | None]:
+        """The articles just before and just after this one in publication order
+        (undated articles are ordered by id among themselves)."""
+        cols = "SELECT a.id, a.title, o.name AS outlet, a.published FROM articles a " \
+               "JOIN outlets o ON o.id = a.outlet_id WHERE "
+        if published is not None:
+            before = self.db.execute(cols + "a.published IS NOT NULL AND (a.published, a.id) < (?, ?) "
+                                     "ORDER BY a.published DESC, a.id DESC LIMIT 1", (published, article_id))
+            after = self.db.execute(cols + "a.published IS NOT NULL AND (a.published, a.id) > (?, ?) "
+                                    "ORDER BY a.published, a.id LIMIT 1", (published, article_id))
+        else:
+            before = self.db.execute(cols + "a.published IS NULL AND a.id < ? ORDER BY a.id DESC LIMIT 1",
+                                     (article_id,))
+            after = self.db.execute(cols + "a.published IS NULL AND a.id > ? ORDER BY a.id LIMIT 1",
+                                    (article_id,))
+        b, a = before.fetchone(), after.fetchone()
+        return (dict(b) if b else None), (dict(a) if a else None)
+
+    def search_page(self, query: str, limit: int = 20, offset: int = 0,
+                    mark: tuple[str, str] = ("\x02", "\x03")) -> list[dict]:
+        """Full-text hits, best first, with a snippet of the text whose matches
+        are wrapped in the `mark` pair (control characters by default, so the
+        caller can escape the text and then turn them into tags)."""
+        rows = self.db.execute(
+            f"SELECT {ARTICLE_COLUMNS}, snippet(articles_fts, 1, ?, ?, ' … ', 16) AS snippet, "
+            "highlight(articles_fts, 0, ?, ?) AS title_marked, bm25(articles_fts) AS rank "
+            "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
+            "JOIN outlets o ON o.id = a.outlet_id WHERE articles_fts MATCH ? "
+            "ORDER BY bm25(articles_fts) LIMIT ? OFFSET ?",
+            (mark[0], mark[1], mark[0], mark[1], _fts_query(query), limit, offset),
+        )
+        return [dict(r) for r in rows]
+
+    def outlets_overview(self) -> list[dict]:
+        """Every outlet with its article count and newest article."""
+        return [dict(r) for r in self.db.execute(
+            "SELECT o.id, o.name, o.domain, COUNT(a.id) AS articles, "
+            "MAX(COALESCE(a.published, a.fetched)) AS latest, MAX(a.fetched) AS last_fetched "
+            "FROM outlets o LEFT JOIN articles a ON a.outlet_id = o.id GROUP BY o.id ORDER BY o.name")]
+
     # -- summaries ----------------------------------------------------------------
 
     def get_summary(self, article_id: int, length: str, method: str) -> Summary | None:

@@ -1,0 +1,343 @@
+"""The JSON API: /api/stories, /api/articles, /api/search, summaries, and the
+two writes (POST /api/sources, POST /api/articles) behind the write token.
+
+Lists use cursor pagination (`next` is an opaque cursor, or null at the end);
+every GET answers with an ETag and honours If-None-Match; errors are JSON,
+`{"error": {"status": 404, "message": "..."}}`.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from storyline.web.sanitize import marked_html, unmarked
+from storyline.web.security import TokenError, bearer, check_token
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+MAX_BODY = 2 * 1024 * 1024  # bytes in a POST body (an article's HTML fits; more is 413)
+MAX_LIMIT = 100
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None,
+                 details: Any = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+        self.details = details
+
+
+def error_body(status: int, message: str, details: Any = None) -> dict:
+    body: dict = {"error": {"status": status, "message": message}}
+    if details is not None:
+        body["error"]["details"] = details
+    return body
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+def encode_cursor(data: dict) -> str:
+    raw = json.dumps(data, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, keys: tuple[str, ...]) -> dict | None:
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        data = json.loads(raw)
+        if not isinstance(data, dict) or set(data) != set(keys):
+            raise ValueError
+        return data
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise ApiError(400, "bad cursor: pass back the `next` value of the previous page") from None
+
+
+def dumps(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def json_response(request: Request, data: Any, status: int = 200, headers: dict | None = None) -> Response:
+    """JSON with a strong ETag of its bytes; 304 when the client has them already."""
+    body = dumps(data)
+    etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+    headers = {"ETag": etag, "Cache-Control": "no-cache", **(headers or {})}
+    if request.method == "GET" and status == 200:
+        match = request.headers.get("if-none-match", "")
+        if match and (match.strip() == "*" or etag in [m.strip().removeprefix("W/") for m in match.split(",")]):
+            return Response(status_code=304, headers=headers)
+    return Response(body, status_code=status, media_type="application/json", headers=headers)
+
+
+def reader_of(request: Request):
+    return request.app.state.reader
+
+
+def client_key(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def rate_limit(request: Request, kind: str) -> None:
+    limiter = request.app.state.limits.get(kind)
+    if limiter is None:
+        return
+    wait = limiter.allow(client_key(request))
+    if wait:
+        seconds = max(1, int(wait + 0.999))
+        raise ApiError(429, f"too many {kind} requests: try again in {seconds} s",
+                       headers={"Retry-After": str(seconds)})
+
+
+def require_token(request: Request, presented: str | None = None) -> None:
+    try:
+        check_token(request.app.state.reader.token,
+                    presented if presented is not None else bearer(request.headers.get("authorization")))
+    except TokenError as exc:
+        headers = {"WWW-Authenticate": 'Bearer realm="storyline"'} if exc.status == 401 else None
+        raise ApiError(exc.status, exc.message, headers=headers) from None
+
+
+async def read_json_body(request: Request, model: type[BaseModel]) -> BaseModel:
+    length = request.headers.get("content-length")
+    if length is not None:
+        try:
+            if int(length) > MAX_BODY:
+                raise ApiError(413, f"request body over {MAX_BODY:,} bytes")
+        except ValueError:
+            raise ApiError(400, "bad Content-Length") from None
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise ApiError(413, f"request body over {MAX_BODY:,} bytes")
+        chunks.append(chunk)
+    raw = b"".join(chunks)
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media and media != "application/json" and not media.endswith("+json"):
+        raise ApiError(415, "send JSON (Content-Type: application/json)")
+    try:
+        data = json.loads(raw or b"null")
+    except ValueError as exc:
+        raise ApiError(400, f"the body is not valid JSON: {exc}") from None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ApiError(422, "invalid request body: " + "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in exc.errors()),
+            details=json.loads(exc.json(include_url=False, include_input=False))) from None
+
+
+def story_item(story: dict) -> dict:
+    return {"id": story["id"], "title": story["title"],
+            "articles": [a["id"] if isinstance(a, dict) else a for a in story["articles"]],
+            "outlets": story["outlets"], "first_seen": story["first_seen"], "last_seen": story["last_seen"],
+            "url": f"/stories/{story['id']}"}
+
+
+def article_item(row: dict) -> dict:
+    return {"id": row["id"], "url": row["url"], "outlet": row["outlet"], "title": row["title"],
+            "published": row["published"], "words": row["words"], "story_id": row["story_id"],
+            "duplicate_of": row["duplicate_of"]}
+
+
+def summary_json(article_id: int, summary) -> dict:
+    return {"article": article_id,
+            "sentences": [{"text": s.text, "position": s.position} for s in summary.sentences],
+            "method": summary.method, "words": summary.words, "language": summary.language,
+            "note": summary.note}
+
+
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="items per page")]
+Cursor = Annotated[str | None, Query(description="the `next` value of the previous page")]
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+@router.get("/stories", summary="Stories, newest first or in front-page order")
+def list_stories(request: Request, limit: Limit = 20, cursor: Cursor = None,
+                 order: Literal["recent", "rank"] = "recent",
+                 only: Literal["all", "multi", "single"] = "all"):
+    reader = reader_of(request)
+    if only != "all" and order != "rank":
+        raise ApiError(400, "only= needs order=rank")
+    if order == "rank":
+        position = decode_cursor(cursor, ("offset",))
+        offset = position["offset"] if position else 0
+        if not isinstance(offset, int) or offset < 0:
+            raise ApiError(400, "bad cursor")
+        chosen, total = reader.ranked(offset, limit, only)
+        stories = reader.store().stories_by_ids([x.id for x in chosen])
+        meta = {x.id: x for x in chosen}
+        items = [story_item(s) | {"article_count": meta[s["id"]].articles,
+                                  "outlet_count": meta[s["id"]].outlets,
+                                  "score": round(meta[s["id"]].score, 4)} for s in stories]
+        nxt = encode_cursor({"offset": offset + limit}) if offset + limit < total else None
+        return json_response(request, {"stories": items, "next": nxt})
+    position = decode_cursor(cursor, ("last_seen", "id"))
+    rows = reader.store().stories_before(position and position["last_seen"], position and position["id"],
+                                         limit + 1)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    nxt = encode_cursor({"last_seen": rows[-1]["last_seen"], "id": rows[-1]["id"]}) if more else None
+    return json_response(request, {"stories": [story_item(s) for s in rows], "next": nxt})
+
+
+@router.get("/stories/{story_id}", summary="One story: its articles, cited brief, facts and agreement")
+def get_story(request: Request, story_id: int, facts: bool = True):
+    story = reader_of(request).story(story_id, facts=facts)
+    if story is None:
+        raise ApiError(404, f"no story with id {story_id}")
+    brief = story.pop("brief") or {}
+    data = story_item(story) | {
+        "articles": [{k: a[k] for k in ("id", "outlet", "title", "published", "url", "duplicate_of")}
+                     for a in story["articles"]],
+        "brief": {"sentences": brief.get("sentences", []), "method": brief.get("method"),
+                  "words": brief.get("words")},
+        "facts": brief.get("facts"),
+        "agreement": brief.get("agreement"),
+    }
+    if brief.get("facts_error"):
+        data["facts_error"] = brief["facts_error"]
+    return json_response(request, data)
+
+
+@router.get("/articles", summary="Articles, newest first by publication date")
+def list_articles(request: Request, limit: Limit = 20, cursor: Cursor = None, outlet: str | None = None):
+    position = decode_cursor(cursor, ("published", "id"))
+    rows = reader_of(request).store().articles_before(
+        position and position["published"], position and position["id"], limit + 1, outlet=outlet)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    nxt = encode_cursor({"published": rows[-1]["published"], "id": rows[-1]["id"]}) if more else None
+    return json_response(request, {"articles": [article_item(r) for r in rows], "next": nxt})
+
+
+@router.get("/articles/{article_id}", summary="One article with its clean text")
+def get_article(request: Request, article_id: int):
+    row = reader_of(request).store().get_article(article_id)
+    if row is None:
+        raise ApiError(404, f"no article with id {article_id}")
+    data = article_item(row) | {k: row[k] for k in ("author", "language", "fetched", "canonical_url", "text")}
+    return json_response(request, data)
+
+
+@router.get("/articles/{article_id}/summary", summary="The article's summary (made on first request, then kept)")
+def get_summary(request: Request, article_id: int,
+                sentences: Annotated[int | None, Query(ge=1, le=20)] = None,
+                words: Annotated[int | None, Query(ge=10, le=1000)] = None):
+    if sentences and words:
+        raise ApiError(400, "give sentences or words, not both")
+    reader = reader_of(request)
+    if reader.store().get_article(article_id) is None:
+        raise ApiError(404, f"no article with id {article_id}")
+    rate_limit(request, "summary")
+    summary = reader.summary(article_id, sentences=sentences, words=words)
+    return json_response(request, summary_json(article_id, summary))
+
+
+@router.get("/search", summary="Full-text search over articles (and the stories they belong to)")
+def search(request: Request, q: Annotated[str, Query(max_length=500, description="words to find")],
+           limit: Limit = 20, cursor: Cursor = None):
+    if not q.strip():
+        raise ApiError(400, "the query is empty")
+    position = decode_cursor(cursor, ("offset",))
+    offset = position["offset"] if position else 0
+    if not isinstance(offset, int) or offset < 0:
+        raise ApiError(400, "bad cursor")
+    hits, stories = reader_of(request).search(q, offset=offset, limit=limit + 1)
+    more = len(hits) > limit
+    hits = hits[:limit]
+    items = [article_item(h) | {"snippet": unmarked(h["snippet"]), "snippet_html": marked_html(h["snippet"])}
+             for h in hits]
+    data = {"query": q, "articles": items, "stories": [story_item(s) for s in stories],
+            "next": encode_cursor({"offset": offset + limit}) if more else None}
+    return json_response(request, data)
+
+
+# -- writing ------------------------------------------------------------------------------------
+
+class SourceIn(BaseModel):
+    """A feed, article or OPML URL to add, or an OPML document."""
+    model_config = ConfigDict(extra="forbid")
+    url: str | None = Field(None, max_length=2000, description="feed, article page or OPML list URL")
+    opml: str | None = Field(None, description="an OPML document (subscriptions) as text")
+
+    @model_validator(mode="after")
+    def one_of(self):
+        if bool(self.url) == bool(self.opml):
+            raise ValueError("give exactly one of url or opml")
+        if self.url and not self.url.lower().startswith(("http://", "https://")):
+            raise ValueError("url must be http(s)")
+        return self
+
+
+class ArticleIn(BaseModel):
+    """An article: its URL (fetched), its HTML, or its text and title."""
+    model_config = ConfigDict(extra="forbid")
+    url: str | None = Field(None, max_length=2000)
+    html: str | None = None
+    text: str | None = None
+    title: str | None = Field(None, max_length=1000)
+    outlet: str | None = Field(None, max_length=200)
+    author: str | None = Field(None, max_length=500)
+    published: str | None = Field(None, max_length=64, description="ISO 8601")
+
+    @model_validator(mode="after")
+    def shape(self):
+        if self.html and self.text:
+            raise ValueError("give html or text, not both")
+        if not (self.html or self.text or self.url):
+            raise ValueError("give url, html or text")
+        if self.text and not self.title:
+            raise ValueError("text needs a title")
+        if self.url and not self.url.lower().startswith(("http://", "https://")):
+            raise ValueError("url must be http(s)")
+        return self
+
+
+def _body_schema(model: type[BaseModel]) -> dict:
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": model.model_json_schema()}}}}
+
+
+WRITE_RESPONSES = {401: {"description": "no token"}, 403: {"description": "wrong token or writes disabled"},
+                   413: {"description": "body too large"}, 422: {"description": "invalid body"},
+                   429: {"description": "too many writes"}}
+
+
+@router.post("/sources", summary="Add a feed, an article URL or OPML subscriptions (write token)",
+             openapi_extra=_body_schema(SourceIn), responses=WRITE_RESPONSES)
+async def post_sources(request: Request):
+    require_token(request)
+    rate_limit(request, "write")
+    body = await read_json_body(request, SourceIn)
+    reader = reader_of(request)
+    report = await run_in_threadpool(
+        reader.add_sources, [body.url] if body.url else [], body.opml.encode("utf-8") if body.opml else None)
+    return json_response(request, report, status=201 if report["added"] else 200)
+
+
+@router.post("/articles", summary="Add one article (write token)", openapi_extra=_body_schema(ArticleIn),
+             responses=WRITE_RESPONSES)
+async def post_articles(request: Request):
+    require_token(request)
+    rate_limit(request, "write")
+    body = await read_json_body(request, ArticleIn)
+    record = body.model_dump(exclude_none=True)
+    report = await run_in_threadpool(reader_of(request).add_article, record)
+    if report["articles"]:
+        return json_response(request, report, status=201,
+                             headers={"Location": f"/api/articles/{report['articles'][0]}"})
+    if report["failed"]:
+        raise ApiError(422, "could not add the article: " + report["failed"][0]["error"], details=report)
+    return json_response(request, report, status=200)

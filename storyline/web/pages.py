@@ -1,0 +1,239 @@
+"""The server-rendered pages: front page, story, article, search, sources,
+and the front page and searches as RSS, Atom and JSON Feed."""
+from __future__ import annotations
+
+import hashlib
+import math
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Annotated, Literal
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from storyline.api import ApiError, MAX_BODY, rate_limit
+from storyline.web import feeds
+from storyline.web.reader import PER_PAGE
+from storyline.web.sanitize import marked_html, paragraphs_html, safe_http_url, sanitize_html, unmarked
+from storyline.web.security import TokenError, check_token
+
+router = APIRouter(include_in_schema=False)
+HERE = Path(__file__).resolve().parent
+MAX_PAGE = 10_000
+
+
+def _when(iso: str | None, with_time: bool = True) -> str:
+    if not iso:
+        return ""
+    try:
+        moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return iso
+    if len(iso) <= 10:
+        return f"{moment.day} {moment:%b %Y}"
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc)
+    return f"{moment.day} {moment:%b %Y}, {moment:%H:%M} UTC" if with_time else f"{moment.day} {moment:%b %Y}"
+
+
+def _day(iso: str | None) -> str:
+    return _when(iso, with_time=False)
+
+
+env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
+                  trim_blocks=True, lstrip_blocks=True, auto_reload=False)
+env.filters["when"] = _when
+env.filters["day"] = _day
+env.filters["safe_http_url"] = safe_http_url
+env.filters["paragraphs"] = lambda text: Markup(paragraphs_html(text))
+env.filters["marked"] = lambda text: Markup(marked_html(text))
+env.filters["sanitized"] = lambda html: Markup(sanitize_html(html))
+env.filters["unmarked"] = unmarked
+env.globals["static_version"] = hashlib.sha1(
+    b"".join(p.read_bytes() for p in sorted((HERE / "static").iterdir()) if p.is_file())).hexdigest()[:10]
+
+
+def render(request: Request, template: str, **context) -> str:
+    return env.get_template(template).render(request=request, **context)
+
+
+def page(request: Request, template: str, status: int = 200, **context) -> Response:
+    """An HTML page with an ETag of its bytes (304 when the browser has them)."""
+    body = render(request, template, **context).encode("utf-8")
+    etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    if status == 200 and etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    return Response(body, status_code=status, media_type="text/html; charset=utf-8", headers=headers)
+
+
+def reader_of(request: Request):
+    return request.app.state.reader
+
+
+def _page_links(request: Request, page_no: int, total: int, per_page: int, **params) -> dict:
+    pages = max(1, math.ceil(total / per_page))
+    keep = {k: v for k, v in params.items() if v not in (None, "", "all")}
+
+    def link(n: int) -> str:
+        return str(request.url.path) + "?" + urlencode(keep | ({"page": n} if n > 1 else {})) if (
+            keep or n > 1) else str(request.url.path)
+    return {"page": page_no, "pages": pages,
+            "prev": link(page_no - 1) if page_no > 1 else None,
+            "next": link(page_no + 1) if page_no < pages else None}
+
+
+# -- front page ----------------------------------------------------------------------------------
+
+@router.get("/", response_class=HTMLResponse)
+def front(request: Request, page_no: Annotated[int, Query(alias="page", ge=1, le=MAX_PAGE)] = 1,
+          only: Literal["all", "multi", "single"] = "all"):
+    reader = reader_of(request)
+    stories, total = reader.front_page((page_no - 1) * PER_PAGE, PER_PAGE, only)
+    if page_no > 1 and not stories:
+        raise ApiError(404, "no such page")
+    return page(request, "front.html", stories=stories, total=total, only=only,
+                pager=_page_links(request, page_no, total, PER_PAGE, only=only))
+
+
+# -- story -----------------------------------------------------------------------------------------
+
+def _facts_present(brief: dict | None) -> bool:
+    return bool(brief) and any(brief["facts"].get(k) for k in brief["facts"])
+
+
+def _story_context(story: dict) -> dict:
+    articles = story["articles"]
+    numbers = {a["id"]: n for n, a in enumerate(articles, start=1)}
+    by_id = {a["id"]: a for a in articles}
+    brief = story["brief"] or {"sentences": [], "facts": {}, "agreement": None}
+    return {"story": story, "brief": brief, "numbers": numbers, "by_id": by_id,
+            "facts": brief.get("facts") or {}, "agreement": brief.get("agreement"),
+            "has_facts": _facts_present(brief)}
+
+
+@router.get("/stories/{story_id}", response_class=HTMLResponse)
+def story_page(request: Request, story_id: int, facts: bool = False):
+    """The brief is made without facts (fast); the facts panel is filled in by
+    /stories/{id}/facts (script) or ?facts=1 (no script), unless already known."""
+    story = reader_of(request).story(story_id, facts=facts)
+    if story is None:
+        raise ApiError(404, f"no story with id {story_id}")
+    context = _story_context(story)
+    return page(request, "story.html", facts_requested=facts, **context)
+
+
+@router.get("/stories/{story_id}/facts", response_class=HTMLResponse)
+def story_facts(request: Request, story_id: int):
+    story = reader_of(request).story(story_id, facts=True)
+    if story is None:
+        raise ApiError(404, f"no story with id {story_id}")
+    return page(request, "_facts.html", facts_requested=True, **_story_context(story))
+
+
+# -- article ---------------------------------------------------------------------------------------
+
+@router.get("/articles/{article_id}", response_class=HTMLResponse)
+def article_page(request: Request, article_id: int, summary: bool = False,
+                 sentences: Annotated[int | None, Query(ge=1, le=20)] = None):
+    reader = reader_of(request)
+    article = reader.article(article_id)
+    if article is None:
+        raise ApiError(404, f"no article with id {article_id}")
+    made = None
+    if summary:
+        rate_limit(request, "summary")
+        made = reader.summary(article_id, sentences=sentences)
+    return page(request, "article.html", article=article, summary=made)
+
+
+# -- search ----------------------------------------------------------------------------------------
+
+@router.get("/search", response_class=HTMLResponse)
+def search_page(request: Request, q: Annotated[str, Query(max_length=500)] = "",
+                page_no: Annotated[int, Query(alias="page", ge=1, le=MAX_PAGE)] = 1):
+    hits: list = []
+    stories: list = []
+    more = False
+    if q.strip():
+        hits, stories = reader_of(request).search(q, offset=(page_no - 1) * PER_PAGE, limit=PER_PAGE + 1)
+        more = len(hits) > PER_PAGE
+        hits = hits[:PER_PAGE]
+    base = "/search?" + urlencode({"q": q})
+    pager = {"page": page_no,
+             "prev": (base + (f"&page={page_no - 1}" if page_no > 2 else "")) if page_no > 1 else None,
+             "next": f"{base}&page={page_no + 1}" if more else None}
+    return page(request, "search.html", q=q, hits=hits, stories=stories, pager=pager)
+
+
+# -- sources ---------------------------------------------------------------------------------------
+
+@router.get("/sources", response_class=HTMLResponse)
+def sources_page(request: Request):
+    reader = reader_of(request)
+    return page(request, "sources.html", writable=bool(reader.token), result=None, **reader.sources())
+
+
+@router.post("/sources", response_class=HTMLResponse)
+async def sources_add(request: Request, token: Annotated[str, Form(max_length=500)] = "",
+                      url: Annotated[str, Form(max_length=2000)] = "",
+                      opml: UploadFile | None = None):
+    reader = reader_of(request)
+    try:
+        check_token(reader.token, token or None)
+    except TokenError as exc:
+        raise ApiError(exc.status, exc.message) from None
+    rate_limit(request, "write")
+    opml_bytes = None
+    if opml is not None and opml.filename:
+        opml_bytes = await opml.read(MAX_BODY + 1)
+        if len(opml_bytes) > MAX_BODY:
+            raise ApiError(413, f"the OPML file is over {MAX_BODY:,} bytes")
+    url = url.strip()
+    if url and not url.lower().startswith(("http://", "https://")):
+        raise ApiError(422, "the address must start with http:// or https://")
+    if not url and not opml_bytes:
+        raise ApiError(422, "give a feed or article address, or an OPML file")
+    result = await run_in_threadpool(reader.add_sources, [url] if url else [], opml_bytes)
+    data = await run_in_threadpool(reader.sources)
+    return page(request, "sources.html", writable=True, result=result, **data)
+
+
+# -- feeds out -----------------------------------------------------------------------------------
+
+FEED_TYPES = {"rss": "application/rss+xml; charset=utf-8", "atom": "application/atom+xml; charset=utf-8",
+              "json": "application/feed+json; charset=utf-8"}
+
+
+def _feed_response(request: Request, kind: str, body: str) -> Response:
+    data = body.encode("utf-8")
+    etag = '"' + hashlib.blake2b(data, digest_size=12).hexdigest() + '"'
+    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    return Response(data, media_type=FEED_TYPES[kind], headers=headers)
+
+
+@router.get("/feed.{kind}")
+def front_feed(request: Request, kind: Literal["rss", "atom", "json"]):
+    stories, _ = reader_of(request).front_page(0, 30)
+    feed = feeds.front_feed(str(request.base_url), stories)
+    return _feed_response(request, kind, feeds.render(feed, kind))
+
+
+@router.get("/search.{kind}")
+def search_feed(request: Request, kind: Literal["rss", "atom", "json"], q: Annotated[str, Query(max_length=500)]):
+    if not q.strip():
+        raise ApiError(400, "the query is empty")
+    hits, _ = reader_of(request).search(q, offset=0, limit=50)
+    feed = feeds.search_feed(str(request.base_url), q, hits)
+    return _feed_response(request, kind, feeds.render(feed, kind))
+
+
+@router.get("/robots.txt")
+def robots() -> Response:
+    return Response("User-agent: *\nDisallow: /api/\nDisallow: /search\n", media_type="text/plain")
