@@ -1,7 +1,6 @@
 """Facts of a story: names, dates, quotes (spaCy NER) and conflicts (no NER)."""
 from __future__ import annotations
 
-import time
 from datetime import date
 
 import pytest
