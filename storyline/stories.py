@@ -124,6 +124,6 @@ def _uncount(db) -> None:
                       "AND story_id IS NOT NULL AND duplicate_of IS NULL").fetchall()
     for row in rows:
         db.executemany("UPDATE term_df SET df = df - 1 WHERE term = ?",
-                       [(t,) for t in features.terms(row[1], row[0]).tf])
+                       [(t,) for t in features.article_terms(row[1], row[0])[0].tf])
     db.execute("UPDATE counters SET value = value - ? WHERE name = 'clustered'", (len(rows),))
     db.execute("DELETE FROM term_df WHERE df <= 0")

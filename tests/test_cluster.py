@@ -7,7 +7,7 @@ from pathlib import Path
 
 from storyline import dedupe
 from storyline.cluster import StoryClusterer
-from storyline.cluster.features import listing_reason, not_article_reason, terms
+from storyline.cluster.features import article_terms, listing_reason, not_article_reason, terms
 from storyline.ingest import Ingestor
 from storyline.stories import place_pending, recluster
 from tests.conftest import DEMO
@@ -59,6 +59,48 @@ def test_not_articles_join_no_story():
     listing = "\n\n".join(f"- Headline number {i} about something\n\nNov. {10 + i}, 2026" for i in range(5))
     assert listing_reason(listing) is not None
     assert listing_reason(FIRE + "\n\n" + FIRE_2) is None
+
+
+ARCHIVE_NOTICE = ("Starting in 1996, Alexa Internet has been donating their crawl data to the Internet Archive. "
+                  "Flowing in every day, these data are added to the Wayback Machine after an embargo period.")
+SIGNUP = "Sign up for our newsletter \n \n Get top stories and breaking news delivered to your inbox. Click here."
+
+
+def test_junk_around_a_real_paragraph_is_cleaned_and_placed():
+    c = StoryClusterer()
+    first = c.add("a", FIRE, None, "2026-11-17T08:00:00Z")
+    # Junk alone: no story. The same junk around a real report: cleaned, and the report is placed.
+    assert c.add("n", ARCHIVE_NOTICE + " \n \n " + SIGNUP) is None
+    report = FIRE_2 + " State investigators joined the search for the cause of the blaze on Wednesday."
+    page = " \n \n ".join([SIGNUP, report, ARCHIVE_NOTICE])
+    t, reason = article_terms(page)
+    assert reason is None
+    assert "wayback" not in t.tf and "newsletter" not in t.tf and "whitlock" in t.tf
+    assert c.add("b", page, None, "2026-11-17T10:00:00Z") == first
+
+
+def test_boilerplate_words_do_not_gut_a_real_article():
+    # A real article about sign-ups and privacy settings is not cleaned away.
+    text = " \n \n ".join(f"Twitter said on Monday that it would ask {n} account holders to confirm an email "
+                           "address and reset passwords after a privacy bug exposed login settings."
+                           for n in range(20))
+    t, reason = article_terms(text)
+    assert reason is None and "password" in t.tf
+
+
+def test_quoted_paragraphs_are_not_list_items():
+    # Long paragraphs that end in a closing quote or a citation are prose, not headlines.
+    paras = [f"\u201cI did not expect to win tonight, and I thank everyone in the room for {i} reasons, "
+             f"from the writers to the crew who worked through the night on the final episode,\u201d she said"
+             for i in range(8)]
+    assert listing_reason(" \n \n ".join(paras)) is None
+
+
+def test_prime_warms_up_document_frequencies():
+    c = StoryClusterer()
+    c.prime([BUS, OLD_FIRE, FIRE])
+    assert c.state.n_docs() == 3 and c.state.df(["warehouse"]) == {"warehouse": 2}
+    assert c.add("a", FIRE_2) == 0 and c.state.stories[0].members[0][0] == "a"
 
 
 def test_near_copy_detection():

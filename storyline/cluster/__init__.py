@@ -1,12 +1,15 @@
 """Stage: group articles into stories, one article at a time.
 
-Each article is turned into a sparse term vector (features.py), candidate
+Boilerplate paragraphs (notices, sign-up boxes) are dropped first; a page
+with too little text left is a not-article (features.article_terms). Each
+article is turned into a sparse term vector (features.py), candidate
 stories are found through an inverted index on their top terms (never a
 scan of the archive), and the article joins the candidate it is most similar
 to — the larger of the cosine with the story's centroid and 0.9 x the best
 cosine with one of its first members — when that clears THRESHOLD; otherwise
 it starts a story. Stories whose last article is more than WINDOW_DAYS older
-accept no more. Where the state lives (memory, SQLite) is the caller's choice.
+accept no more. Where the state lives (memory, SQLite) is the caller's choice;
+`prime` warms the document frequencies up on unrelated articles.
 """
 from __future__ import annotations
 
@@ -118,6 +121,13 @@ class StoryClusterer:
     def __init__(self, state: State | None = None):
         self.state = state or MemoryState()
 
+    def prime(self, texts) -> None:
+        """Warm the document frequencies up on articles that are not clustered
+        (an archive's worth of unrelated news), so that idf is meaningful from
+        the first article on."""
+        for text in texts:
+            self.state.count(list(features.article_terms(text)[0].tf))
+
     def add(self, key: str, text: str, title: str | None = None,
             published: str | None = None) -> int | None:
         """The story the article joins (maybe a new one), or None for a not-article."""
@@ -127,8 +137,7 @@ class StoryClusterer:
     def place(self, key: str, text: str, title: str | None = None,
               published: str | None = None) -> tuple[int | None, str | None]:
         """(story id, None) or (None, why it is not an article)."""
-        t = features.terms(text, title)
-        reason = features.not_article_reason(t) or features.listing_reason(text)
+        t, reason = features.article_terms(text, title)
         if reason:
             return None, reason
         state = self.state

@@ -76,6 +76,10 @@ MIN_WORDS = 3  # fewer content words: not an article
 BOILER_FRAC = 0.2  # share of boilerplate words among content words (and at least
 BOILER_MIN = 3  # this many of them) ...
 BOILER_MAX_WORDS = 250  # ... that makes a text this short a not-article
+BOILER_PARA_WORDS = 60  # a paragraph this short, mostly boilerplate words, is dropped
+SALVAGE_WORDS = 20  # content words left after dropping them that still make an article
+KEEP_SHARE = 0.5  # an article is not cleaned below this share of its content words
+ITEM_WORDS = 25  # a line that is not a sentence and no longer than this is a list item
 
 
 @dataclass
@@ -123,6 +127,42 @@ def terms(text: str, title: str | None = None) -> Terms:
     return Terms(tf, names, content, boiler)
 
 
+def _merge(parts: list[Terms]) -> Terms:
+    tf: Counter = Counter()
+    names: set[str] = set()
+    for p in parts:
+        tf.update(p.tf)
+        names |= p.names
+    return Terms(tf, names, sum(p.content for p in parts), sum(p.boilerplate for p in parts))
+
+
+def _boilerplate_paragraph(t: Terms) -> bool:
+    return t.content <= BOILER_PARA_WORDS and t.boilerplate >= max(2, BOILER_FRAC * t.content)
+
+
+def article_terms(text: str, title: str | None = None) -> tuple[Terms, str | None]:
+    """(terms of the article's text, None) or (_, why it is not an article).
+
+    Paragraphs made of boilerplate words (sign-up boxes, archive and player
+    notices, cookie banners) are dropped before the terms are counted, so scrape
+    junk neither dilutes a real article's vector nor hides a real report: a
+    page is a not-article when, without them, too little text is left."""
+    paras = chrome.paragraphs(text)
+    head = [terms(title)] if title else []
+    parts = [terms(p) for p in paras]
+    keep = [not _boilerplate_paragraph(p) for p in parts]
+    whole = _merge(head + parts)
+    t = _merge(head + [p for p, k in zip(parts, keep) if k]) if not all(keep) else whole
+    reason = not_article_reason(whole) or _listing(paras)
+    if reason is None:
+        # An article about, say, Twitter accounts is made of "boilerplate" words:
+        # cleaning may trim it, not gut it.
+        return (t if t.content >= KEEP_SHARE * whole.content else whole), None
+    if t.content >= SALVAGE_WORDS and not not_article_reason(t) and not _listing([p for p, k in zip(paras, keep) if k]):
+        return t, None  # junk around a real paragraph or more: placed on what is left
+    return t, reason
+
+
 def not_article_reason(t: Terms) -> str | None:
     if t.content < MIN_WORDS:
         return "almost no text"
@@ -133,10 +173,14 @@ def not_article_reason(t: Terms) -> str | None:
 
 def listing_reason(text: str) -> str | None:
     """Index and section pages: mostly list items and lines that are not sentences."""
-    paras = chrome.paragraphs(text)
+    return _listing(chrome.paragraphs(text))
+
+
+def _listing(paras: list[str]) -> str | None:
     if len(paras) < 6:
         return None
-    items = [p for p in paras if p.startswith(("- ", "• ", "* ")) or not chrome.is_sentence(p)]
+    items = [p for p in paras if p.startswith(("- ", "• ", "* "))
+             or (not chrome.is_sentence(p) and len(p.split()) <= ITEM_WORDS)]
     item_words = sum(len(p.split()) for p in items)
     if len(items) >= 0.6 * len(paras) and item_words >= 0.7 * sum(len(p.split()) for p in paras):
         return "a list of headlines or links (an index page), not an article"
