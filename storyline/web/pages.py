@@ -237,3 +237,9 @@ def search_feed(request: Request, kind: Literal["rss", "atom", "json"], q: Annot
 @router.get("/robots.txt")
 def robots() -> Response:
     return Response("User-agent: *\nDisallow: /api/\nDisallow: /search\n", media_type="text/plain")
+
+
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    return Response((HERE / "static" / "favicon.svg").read_bytes(), media_type="image/svg+xml",
+                    headers={"Cache-Control": "max-age=86400"})
