@@ -25,7 +25,7 @@ def brief(sources: list[Source], *, words: int = DEFAULT_WORDS, story: int | str
         return _single(sources, originals[0] if originals else None, words, story, story_facts)
     pool = pooling.build(sources)
     value = select.scores(pool)
-    chosen = select.choose(pool, value, words)
+    chosen = select.choose(pool, words)
     sentences = [BriefSentence(pool.sentences[i].text, pool.sources[pool.sentences[i].source].id,
                                cite.citations(pool, i), pool.sentences[i].position) for i in chosen]
     agreement = cite.agreement(pool, value)

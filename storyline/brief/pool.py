@@ -28,6 +28,7 @@ class PoolSentence:
     rank: int  # index among the source's prose sentences
     words: int
     numbers: frozenset[str]
+    terms: tuple[str, ...]  # stemmed content words, in order
 
 
 @dataclass
@@ -49,9 +50,10 @@ def build(sources: list[Source], language: str = "en") -> Pool:
         for sentence in split(source.text, language):
             if problem(sentence.text) is not None:
                 continue
+            words = terms(sentence.text)
             sentences.append(PoolSentence(sentence.text, index, sentence.position, rank,
-                                          len(sentence.text.split()), numbers(sentence.text)))
-            term_lists.append(terms(sentence.text))
+                                          len(sentence.text.split()), numbers(sentence.text), tuple(words)))
+            term_lists.append(words)
             rank += 1
     vectors = _tfidf(term_lists)
     return Pool(sources, sentences, vectors, vectors @ vectors.T)

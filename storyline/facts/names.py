@@ -1,6 +1,8 @@
 """People, organisations and places: clean entity texts and merge name variants."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -49,6 +51,7 @@ class _Entity:
         return self.labels.most_common(1)[0][0]
 
 
+@lru_cache(maxsize=65536)
 def fold(name: str) -> str:
     """Case, accents and punctuation do not make a different name."""
     plain = unicodedata.normalize("NFKD", name)

@@ -48,7 +48,7 @@ def name_conflicts(sources: list[Source], known_people: list[str] | None = None)
         for name, title in names.items():
             every.setdefault(name, set()).add(title)
     found, seen = [], set()
-    for a, b in combinations(sorted(every), 2):
+    for a, b in _comparable_pairs(every):
         differing = _differing_part(a, b, every[a] & every[b] - {None})
         if not differing or frozenset((a, b)) in seen:
             continue
@@ -59,6 +59,20 @@ def name_conflicts(sources: list[Source], known_people: list[str] | None = None)
             continue  # every source uses both spellings: no source disagrees with another
         found.append((f"name: {part_a} / {part_b}", articles))
     return found
+
+
+def _comparable_pairs(names) -> list[tuple[str, str]]:
+    """The pairs `_differing_part` can accept: same length, and the same words
+    but the last, or (two-word names) the same last word. Comparing only those
+    keeps a story with hundreds of names fast."""
+    groups: dict[tuple, list[str]] = {}
+    for name in sorted(names):
+        folded = [fold(w) for w in name.split()]
+        groups.setdefault(("head", *folded[:-1]), []).append(name)
+        if len(folded) == 2:
+            groups.setdefault(("last", folded[-1]), []).append(name)
+    pairs = {pair for members in groups.values() if len(members) > 1 for pair in combinations(members, 2)}
+    return sorted(pairs)
 
 
 def _differing_part(a: str, b: str, shared_titles: set):
