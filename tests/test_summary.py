@@ -161,3 +161,32 @@ def test_cli_summarize_file_and_stored_article(tmp_path):
     stored = json.loads(run("--db", db, "summarize", "1", "--words", "40", "--json").stdout)
     assert stored["article"] == 1 and stored["words"] <= 40
     assert run("--db", db, "summarize", "7", check=False).returncode == 1
+
+
+def test_dangling_openers_are_marked_down():
+    from storyline.summary.score import dangles, score
+    from storyline.summary.sentences import Sentence
+    for text in ["He said the plan would work.", "But the council disagreed.", "“However, the vote was close.",
+                 "It was the first free route.", "They voted on Tuesday."]:
+        assert dangles(text), text
+    for text in ["The council disagreed.", "Heather Ruiz said the plan would work.", "Buses run every hour."]:
+        assert not dangles(text), text
+    same = "the council approved the free bus routes on tuesday night after a long debate."
+    candidates = [Sentence("Free routes start in January across the harbour district.", 0, 0),
+                  Sentence("But " + same, 1, 1), Sentence("Then " + same, 2, 2), Sentence("T" + same[1:], 3, 3)]
+    scores, _ = score(candidates, None)
+    plain = score(candidates, None, summary_module.Weights(dangling_penalty=0.0))[0]
+    assert scores[1] < plain[1] and scores[2] < plain[2] and scores[3] == plain[3]
+
+
+def test_select_keeps_budget_order_and_skips_repeats():
+    from storyline.summary import select
+    from storyline.summary.score import score
+    sentences = [s for s in split(ARTICLE)]
+    sentences.append(type(sentences[0])(sentences[0].text, len(sentences), 99))  # an exact repeat of the lead
+    scores, vectors = score(sentences, None)
+    scores[-1] = max(scores) + 1  # the repeat is the best; the lead must then be skipped
+    chosen = select(sentences, scores, vectors, sentences=3, words=None)
+    assert chosen == sorted(chosen) and len(chosen) == 3 and len(sentences) - 1 in chosen and 0 not in chosen
+    budget = select(sentences, scores, vectors, sentences=None, words=40)
+    assert sum(len(sentences[i].text.split()) for i in budget) <= 40 or len(budget) == 1

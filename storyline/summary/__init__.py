@@ -1,5 +1,11 @@
 """Stage: extractive article summaries. Every summary sentence is a sentence
-of the article, unchanged, shown in article order."""
+of the article, unchanged, shown in article order.
+
+Punkt sentences, paragraph by paragraph; sentences that cannot stand in a
+summary (bylines, timestamps, page prompts, captions, fragments) are dropped;
+the rest are scored (score.py: position prior times centrality, title overlap
+and name/number density, marked down for quotes and dangling openers) and
+picked best first within the length budget, skipping near-repeats."""
 from __future__ import annotations
 
 from storyline.extract.language import detect
@@ -7,7 +13,7 @@ from storyline.model import Summary, SummarySentence
 from storyline.summary.score import DEFAULT, Weights, cosine, score
 from storyline.summary.sentences import Sentence, problem, split
 
-METHOD = "storyline-extractive-1"  # change when the method changes: stored summaries are keyed by it
+METHOD = "storyline-extractive-2"  # change when the method changes: stored summaries are keyed by it
 DEFAULT_SENTENCES = 3
 DEFAULT_WORDS = 90
 
@@ -35,6 +41,14 @@ def summarize(text: str, *, title: str | None = None, sentences: int | None = No
         return _summary(_budgeted(all_sentences, sentences, words), language,
                         "no sentence in the article reads as prose; showing its beginning")
     scores, vectors = score(candidates, title, weights)
+    chosen = select(candidates, scores, vectors, sentences=sentences, words=words, redundancy=weights.redundancy)
+    return _summary([candidates[i] for i in chosen], language)
+
+
+def select(candidates: list[Sentence], scores: list[float], vectors: list, *, sentences: int | None = DEFAULT_SENTENCES,
+           words: int | None = DEFAULT_WORDS, redundancy: float = DEFAULT.redundancy) -> list[int]:
+    """Indices of the chosen candidates, in article order: best score first,
+    within the budget, skipping a sentence that repeats one already chosen."""
     chosen: list[int] = []
     used = 0
     for i in sorted(range(len(candidates)), key=lambda i: -scores[i]):
@@ -45,11 +59,11 @@ def summarize(text: str, *, title: str | None = None, sentences: int | None = No
             # Filling the budget with whatever short sentence still fits picks
             # quotes and asides; stopping at the first misfit measured better.
             break
-        if any(cosine(vectors[i], vectors[j]) > weights.redundancy for j in chosen):
+        if any(cosine(vectors[i], vectors[j]) > redundancy for j in chosen):
             continue
         chosen.append(i)
         used += length
-    return _summary([candidates[i] for i in sorted(chosen)], language)
+    return sorted(chosen)
 
 
 def _fits(all_sentences: list[Sentence], sentences: int | None, words: int | None) -> bool:
