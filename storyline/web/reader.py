@@ -71,6 +71,7 @@ class Reader:
         self._stores_lock = threading.Lock()
         self._ranking = _Ranking()
         self._ranking_lock = threading.Lock()
+        self._front_cache: dict[tuple, tuple] = {}
         self.write_lock = threading.Lock()
         open_store(self.db).close()  # create / migrate once, up front
 
@@ -130,6 +131,21 @@ class Reader:
         return items[offset:offset + limit], len(items)
 
     def front_page(self, offset: int, limit: int = PER_PAGE, only: str = "all") -> tuple[list[dict], int]:
+        """A page of ranked stories with their lead sentences. Kept in memory
+        until the ranking is recomputed (new articles or stories)."""
+        self.ranking()
+        key = (offset, limit, only)
+        version = self._ranking.version
+        cached = self._front_cache.get(key)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        result = self._front_page(offset, limit, only)
+        if len(self._front_cache) > 256:
+            self._front_cache.clear()
+        self._front_cache[key] = (version, result)
+        return result
+
+    def _front_page(self, offset: int, limit: int, only: str) -> tuple[list[dict], int]:
         chosen, total = self.ranked(offset, limit, only)
         store = self.store()
         stories = store.stories_by_ids([x.id for x in chosen])
