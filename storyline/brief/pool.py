@@ -37,6 +37,7 @@ class Pool:
     sentences: list[PoolSentence]
     vectors: np.ndarray  # one L2-normalised TF-IDF row per sentence
     similarity: np.ndarray  # cosine of every pair of sentences
+    idf: dict[str, float]  # of each term, over the pool's sentences
 
     def of_source(self, index: int) -> list[int]:
         return [i for i, s in enumerate(self.sentences) if s.source == index]
@@ -55,15 +56,15 @@ def build(sources: list[Source], language: str = "en") -> Pool:
                                           len(sentence.text.split()), numbers(sentence.text), tuple(words)))
             term_lists.append(words)
             rank += 1
-    vectors = _tfidf(term_lists)
-    return Pool(sources, sentences, vectors, vectors @ vectors.T)
+    vectors, idf = _tfidf(term_lists)
+    return Pool(sources, sentences, vectors, vectors @ vectors.T, idf)
 
 
 def numbers(text: str) -> frozenset[str]:
     return frozenset(n.replace(",", "") for n in _NUMBER.findall(text))
 
 
-def _tfidf(term_lists: list[list[str]]) -> np.ndarray:
+def _tfidf(term_lists: list[list[str]]) -> tuple[np.ndarray, dict[str, float]]:
     vocabulary: dict[str, int] = {}
     for ts in term_lists:
         for t in ts:
@@ -73,6 +74,7 @@ def _tfidf(term_lists: list[list[str]]) -> np.ndarray:
         for t, count in Counter(ts).items():
             matrix[row, vocabulary[t]] = 1.0 + math.log(count)
     df = (matrix > 0).sum(axis=0)
-    matrix *= np.log(1.0 + len(term_lists) / np.maximum(df, 1)).astype(np.float32)
+    weights = np.log(1.0 + len(term_lists) / np.maximum(df, 1)).astype(np.float32)
+    matrix *= weights
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    return matrix / np.maximum(norms, 1e-9)
+    return matrix / np.maximum(norms, 1e-9), {t: float(weights[k]) for t, k in vocabulary.items()}
