@@ -94,6 +94,7 @@ class Ingestor:
             for outcome in self._source(source):
                 self._record(outcome, report)
             self.progress.advance(source)
+        self._refresh_briefs(report)
         return report
 
     def fetch_feeds(self) -> IngestReport:
@@ -106,7 +107,23 @@ class Ingestor:
             for outcome in self._poll_feed(feed["url"]):
                 self._record(outcome, report)
             self.progress.advance(feed["url"])
+        self._refresh_briefs(report)
         return report
+
+    def _refresh_briefs(self, report: IngestReport) -> None:
+        """Re-brief the stories that gained articles, without their facts (NER is
+        slow; a full brief is renewed when it is next asked for). A failure here
+        loses nothing: every stored brief is checked against its story when read."""
+        if not report.article_ids:
+            return
+        from storyline.brief.stored import refresh_briefs
+
+        story_ids = set()
+        for article_id in report.article_ids:
+            row = self.store.db.execute("SELECT story_id FROM articles WHERE id = ?", (article_id,)).fetchone()
+            if row and row[0] is not None:
+                story_ids.add(row[0])
+        refresh_briefs(self.store, story_ids, facts=False)
 
     # -- dispatch -----------------------------------------------------------------
 

@@ -133,6 +133,8 @@ def test_stored_brief_is_kept_and_renewed_when_the_story_grows(store, fetcher):
     ingestor.add([str(DEMO / "harbor-ledger" / "ashcombe-warehouse-fire-injures-12.html"),
                   str(DEMO / "valley-wire" / "kestrel-freight-warehouse-blaze-ashcombe.html")])
     story_id = store.list_stories()[0]["id"]
+    made = store.db.execute("SELECT part FROM briefs WHERE story_id = ?", (story_id,)).fetchall()
+    assert [r[0] for r in made] == ["text"]  # briefed as the articles were added
     first = story_brief(store, story_id, facts=False)
     assert first["story"] == story_id and len({s["article"] for s in first["sentences"]}) >= 1
     assert store.db.execute("SELECT COUNT(*) FROM briefs WHERE story_id = ?", (story_id,)).fetchone()[0] == 1

@@ -34,10 +34,10 @@ def story_brief(store: SQLiteStore, story_id: int, *, words: int = DEFAULT_WORDS
     return body
 
 
-def refresh_briefs(store: SQLiteStore, story_ids, *, words: int = DEFAULT_WORDS) -> int:
+def refresh_briefs(store: SQLiteStore, story_ids, *, words: int = DEFAULT_WORDS, facts: bool = True) -> int:
     """Make the briefs of stories that gained or changed articles (after a batch)."""
     made = 0
     for story_id in sorted(set(story_ids)):
-        if story_brief(store, story_id, words=words) is not None:
+        if story_brief(store, story_id, words=words, facts=facts) is not None:
             made += 1
     return made
