@@ -238,14 +238,15 @@ class Reader:
     def search(self, query: str, offset: int = 0, limit: int = PER_PAGE) -> tuple[list[dict], list[dict]]:
         """(article hits with marked snippets, stories of the best hits) for a query."""
         store = self.store()
-        hits = store.search_page(query, limit=limit, offset=offset)
-        stories: list[dict] = []
-        if offset == 0 and hits:
-            story_ids: list[int] = []
-            for row in store.search_page(query, limit=200, offset=0):
-                if row["story_id"] is not None and row["story_id"] not in story_ids:
-                    story_ids.append(row["story_id"])
-            stories = store.stories_by_ids(story_ids[:10])
+        if offset > 0:
+            return store.search_page(query, limit=limit, offset=offset), []
+        # The first page: one ranked query gives the hits and the stories of the best 200.
+        best = store.search_page(query, limit=max(limit, 200), offset=0)
+        story_ids: list[int] = []
+        for row in best:
+            if row["story_id"] is not None and row["story_id"] not in story_ids:
+                story_ids.append(row["story_id"])
+        return best[:limit], store.stories_by_ids(story_ids[:10])
         return hits, stories
 
     # -- sources and writes -------------------------------------------------------------------
