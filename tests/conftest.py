@@ -121,3 +121,20 @@ def fetcher(settings):
 def store(tmp_path):
     with SQLiteStore(tmp_path / "news.db") as s:
         yield s
+
+
+def offline() -> FetchSettings:
+    """For apps and ingestors over local files: nothing but loopback is reachable."""
+    return FetchSettings(timeout=1.0, retries=0, only_hosts=frozenset({"127.0.0.1"}))
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> str:
+    """A SQLite file with the demo corpus, one per test module (modules write to it)."""
+    from storyline.ingest import Ingestor
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    with SQLiteStore(path) as store, Ingestor(store, settings=offline()) as ingestor:
+        assert ingestor.add([str(DEMO)]).added == 36
+    return str(path)
+

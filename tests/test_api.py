@@ -11,27 +11,14 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 from storyline.config import FetchSettings
-from storyline.ingest import Ingestor
-from storyline.storage import open_store
 from storyline.web import create_app
-from tests.conftest import DEMO
+from tests.conftest import offline
 from tests.pages import article_html, rss, story_paragraphs
 
 TOKEN = "s3cret-token"
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
-def offline() -> FetchSettings:
-    return FetchSettings(timeout=1.0, retries=0, only_hosts=frozenset({"127.0.0.1"}))
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("api") / "demo.db"
-    with open_store(str(path)) as store, Ingestor(store, settings=offline()) as ingestor:
-        report = ingestor.add([str(DEMO)])
-    assert report.added == 36
-    return str(path)
 
 
 @pytest.fixture(scope="module")

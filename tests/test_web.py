@@ -19,28 +19,17 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-from storyline.config import FetchSettings
 from storyline.ingest import Ingestor
 from storyline.storage import open_store
 from storyline.web import create_app
 from storyline.web.sanitize import marked_html, paragraphs_html, safe_http_url, safe_url, sanitize_html
-from tests.conftest import DEMO, ROOT
+from tests.conftest import ROOT, offline
 from tests.pages import story_paragraphs
 
 TOKEN = "page-token"
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
-def offline() -> FetchSettings:
-    return FetchSettings(timeout=1.0, retries=0, only_hosts=frozenset({"127.0.0.1"}))
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("web") / "demo.db"
-    with open_store(str(path)) as store, Ingestor(store, settings=offline()) as ingestor:
-        assert ingestor.add([str(DEMO)]).added == 36
-    return str(path)
 
 
 @pytest.fixture(scope="module")

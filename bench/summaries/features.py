@@ -11,31 +11,16 @@ import math
 import re
 from collections import Counter
 
+from storyline.summary.score import DANGLING as _DANGLING
+from storyline.summary.score import cosine, terms, tfidf_vectors
 from storyline.summary.sentences import Sentence
 
-_TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 _CAPITALIZED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+")
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
 _NUMBER = re.compile(r"\d")
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]|‘[^’]*’(?=\W|$)|(?<!\w)'[^']*'(?!\w)")
 _OPENS_WITH_QUOTE = re.compile(r"^[\"“‘']")
 _ATTRIBUTION = re.compile(r"\b(?:said|says|told|according to|added|explained|claimed|insisted)\b")
-# Openers that point back to something the reader has not seen in a summary.
-_DANGLING = frozenset("""
-he she they it this that these those his her their its him them we i you
-but and so however also yet still meanwhile instead then there here or
-furthermore moreover nevertheless nonetheless besides although though while
-""".split())
-
-STOPWORDS = frozenset("""
-a about above after again against all also am an and any are as at be because been before being
-below between both but by can could did do does doing down during each few for from further had
-has have having he her here hers herself him himself his how i if in into is it its itself just
-me more most my myself no nor not now of off on once only or other our ours ourselves out over own
-said same says she should so some such than that the their theirs them themselves then there these
-they this those through to too under until up very was we were what when where which while who
-whom why will with would you your yours yourself yourselves told one two new also like last year
-""".split())
 
 NAMES = (
     "bias",
@@ -63,40 +48,6 @@ NAMES = (
     "question",
     "log_sentences",    # article size in candidates
 )
-
-
-def terms(text: str) -> list[str]:
-    return [_stem(t) for t in _TOKEN.findall(text.lower()) if t not in STOPWORDS and len(t) > 1]
-
-
-def _stem(word: str) -> str:
-    """A light suffix strip, enough to match 'arrests' with 'arrested'."""
-    for suffix in ("ings", "ing", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
-
-
-def cosine(a: Counter, b: Counter) -> float:
-    if not a or not b:
-        return 0.0
-    if len(a) > len(b):
-        a, b = b, a
-    dot = sum(v * b.get(k, 0.0) for k, v in a.items())
-    if not dot:
-        return 0.0
-    return dot / math.sqrt(_norm2(a) * _norm2(b))
-
-
-def _norm2(v: Counter) -> float:
-    return sum(x * x for x in v.values())
-
-
-def tfidf_vectors(term_lists: list[list[str]]) -> list[Counter]:
-    df = Counter(t for ts in term_lists for t in set(ts))
-    n = len(term_lists)
-    return [Counter({t: c * math.log(1 + n / df[t]) for t, c in Counter(ts).items()})
-            for ts in term_lists]
 
 
 def features(candidates: list[Sentence]) -> tuple[list[list[float]], list[Counter]]:

@@ -8,7 +8,6 @@ they queue instead of contending for the database.
 from __future__ import annotations
 
 import logging
-import math
 import tempfile
 import threading
 import time
@@ -247,7 +246,6 @@ class Reader:
             if row["story_id"] is not None and row["story_id"] not in story_ids:
                 story_ids.append(row["story_id"])
         return best[:limit], store.stories_by_ids(story_ids[:10])
-        return hits, stories
 
     # -- sources and writes -------------------------------------------------------------------
 
