@@ -164,3 +164,24 @@ def test_cli_brief_of_files_and_of_a_stored_story(tmp_path):
     assert all(set(s["citations"]) <= set(biggest["articles"]) for s in stored["sentences"])
     text = run("--db", db, "brief", str(biggest["id"])).stdout
     assert "Sources:" in text and "[1]" in text
+
+
+def test_stored_facts_recognize_each_article_once(store, fetcher, monkeypatch):
+    import storyline.facts as facts
+
+    ingestor = Ingestor(store, fetcher)
+    ingestor.add([str(DEMO / "harbor-ledger" / "ashcombe-warehouse-fire-injures-12.html"),
+                  str(DEMO / "valley-wire" / "kestrel-freight-warehouse-blaze-ashcombe.html")])
+    story_id = store.list_stories()[0]["id"]
+    seen: list[int] = []
+    recognize = facts.find_entities
+    monkeypatch.setattr(facts, "find_entities", lambda texts, nlp=None: seen.append(len(texts)) or recognize(texts, nlp))
+    first = story_brief(store, story_id)
+    assert seen == [2]
+    assert "Dana Whitlock" in {p["name"] for p in first["facts"]["people"]}
+    ingestor.add([str(DEMO / "metro-daily-dispatch" / "ashcombe-fire-cause-still-unknown.html")])
+    grown = story_brief(store, story_id)
+    assert seen == [2, 1]  # only the new article went through the recognizer
+    assert len({a for p in grown["facts"]["people"] for a in p["articles"]}) == 3
+    people = {p["name"]: p["articles"] for p in grown["facts"]["people"]}
+    assert len(people["Dana Whitlock"]) >= 2

@@ -14,12 +14,13 @@ DEFAULT_WORDS = 120
 
 
 def brief(sources: list[Source], *, words: int = DEFAULT_WORDS, story: int | str | None = None,
-          facts: bool = True, nlp=None) -> Brief:
+          facts: bool = True, nlp=None, entities: list | None = None) -> Brief:
     """The brief of a story told by `sources` (any order), within `words` words.
-    `facts=False` skips named-entity recognition (the slow part)."""
+    `facts=False` skips named-entity recognition (the slow part); `entities`
+    (one list per source, from `storyline.facts.find_entities`) reuses it."""
     if words < 1:
         raise ValueError("the brief length must be at least one word")
-    story_facts = _facts(sources, nlp) if facts else Facts()
+    story_facts = _facts(sources, nlp, entities) if facts else Facts()
     originals = [s for s in sources if s.duplicate_of is None or not any(o.id == s.duplicate_of for o in sources)]
     if len(originals) <= 1:
         return _single(sources, originals[0] if originals else None, words, story, story_facts)
@@ -43,9 +44,9 @@ def _single(sources: list[Source], source: Source | None, words: int, story, fac
     return Brief(story, sentences, facts, None, METHOD, summary.words)
 
 
-def _facts(sources: list[Source], nlp) -> Facts:
+def _facts(sources: list[Source], nlp, entities) -> Facts:
     from storyline.facts import extract_facts
-    return extract_facts(sources, nlp=nlp)
+    return extract_facts(sources, nlp=nlp, entities=entities)
 
 
 def _conflicts(sources: list[Source]) -> list:

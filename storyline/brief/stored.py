@@ -29,9 +29,27 @@ def story_brief(store: SQLiteStore, story_id: int, *, words: int = DEFAULT_WORDS
         return cached
     sources = [Source(r["id"], r["text"], r["title"], r["outlet"], r["published"], r["duplicate_of"])
                for r in rows]
-    body = brief_json(brief(sources, words=words, story=story_id, facts=facts))
+    entities = _entities(store, sources) if facts else None
+    body = brief_json(brief(sources, words=words, story=story_id, facts=facts, entities=entities))
     store.put_brief(story_id, words, part, METHOD, signature, body)
     return body
+
+
+def _entities(store: SQLiteStore, sources: list[Source]) -> list[list]:
+    """Each source's named entities: from the store, recognized only for the
+    articles (or text versions) not seen before."""
+    from storyline.facts import find_entities
+    from storyline.facts.nlp import model_name
+
+    model = model_name()
+    hashes = [hashlib.sha256(s.text.encode()).hexdigest()[:32] for s in sources]
+    found = [store.get_entities(s.id, model, h) for s, h in zip(sources, hashes)]
+    missing = [k for k, f in enumerate(found) if f is None]
+    if missing:
+        for k, entities in zip(missing, find_entities([sources[k].text for k in missing])):
+            found[k] = entities
+            store.put_entities(sources[k].id, model, hashes[k], [list(e) for e in entities])
+    return found
 
 
 def refresh_briefs(store: SQLiteStore, story_ids, *, words: int = DEFAULT_WORDS, facts: bool = True) -> int:

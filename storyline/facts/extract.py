@@ -13,21 +13,35 @@ from storyline.model import Facts, Source
 NAME_TYPES = {"PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC"}
 
 
-def extract_facts(sources: list[Source], nlp=None) -> Facts:
-    """Facts of the articles of one story. `nlp` is a loaded spaCy pipeline with
-    an entity recognizer; by default the configured model (STORYLINE_SPACY_MODEL)."""
+Entity = tuple[str, str, int]  # text, spaCy label, offset in the source's text
+
+
+def find_entities(texts: list[str], nlp=None) -> list[list[Entity]]:
+    """The names, dates and times the recognizer finds in each text: the slow part
+    of the facts, kept per article by the store so a story's facts are not
+    recognized again when it gains an article."""
     nlp = nlp or models.load()
-    docs = list(nlp.pipe(source.text for source in sources))
+    return [[(ent.text, ent.label_, ent.start_char) for ent in doc.ents
+             if ent.label_ in NAME_TYPES or ent.label_ in ("DATE", "TIME")]
+            for doc in nlp.pipe(texts)]
+
+
+def extract_facts(sources: list[Source], nlp=None, entities: list[list[Entity]] | None = None) -> Facts:
+    """Facts of the articles of one story. `nlp` is a loaded spaCy pipeline with
+    an entity recognizer; by default the configured model (STORYLINE_SPACY_MODEL).
+    `entities`, one list per source from `find_entities`, skips recognition."""
+    if entities is None:
+        entities = find_entities([source.text for source in sources], nlp)
     names, date_phrases = [], []
-    for source, doc in zip(sources, docs):
+    for source, found in zip(sources, entities):
         published = dates.published_date(source.published)
         spans = sentences(source.text)
-        for ent in doc.ents:
-            if ent.label_ in NAME_TYPES:
-                names.append((ent.text, NAME_TYPES[ent.label_], source.id))
-            elif ent.label_ in ("DATE", "TIME"):
-                context = _sentence_before(spans, source.text, ent.start_char)
-                date_phrases.append((ent.text, ent.label_, context, source.id, published))
+        for text, label, start in found:
+            if label in NAME_TYPES:
+                names.append((text, NAME_TYPES[label], source.id))
+            else:
+                context = _sentence_before(spans, source.text, start)
+                date_phrases.append((text, label, context, source.id, published))
     merged = merge(names)
     people = PeopleIndex(merged["PER"])
     quotes = [quote for source in sources

@@ -145,4 +145,14 @@ SQLITE: list[str] = [
         PRIMARY KEY (story_id, words, part)
     );
     """,
+    # 5: what the entity recognizer found in each article (per model and text version),
+    # so a story's facts are recognized once per article, not again when it grows
+    """
+    CREATE TABLE article_entities (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        model TEXT NOT NULL,
+        text_hash TEXT NOT NULL,
+        entities TEXT NOT NULL
+    );
+    """,
 ]

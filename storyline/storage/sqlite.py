@@ -450,6 +450,17 @@ class SQLiteStore:
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             (story_id, words, part, method, sources, json.dumps(body, ensure_ascii=False), now()))
 
+    def get_entities(self, article_id: int, model: str, text_hash: str) -> list | None:
+        row = self.db.execute(
+            "SELECT entities FROM article_entities WHERE article_id = ? AND model = ? AND text_hash = ?",
+            (article_id, model, text_hash)).fetchone()
+        return [tuple(e) for e in json.loads(row["entities"])] if row else None
+
+    def put_entities(self, article_id: int, model: str, text_hash: str, entities: list) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO article_entities (article_id, model, text_hash, entities) VALUES (?, ?, ?, ?)",
+            (article_id, model, text_hash, json.dumps(entities, ensure_ascii=False)))
+
     # -- failures ---------------------------------------------------------------
 
     def record_failure(self, source: str, error: str) -> None:
