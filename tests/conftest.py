@@ -138,3 +138,17 @@ def demo_db(tmp_path_factory) -> str:
         assert ingestor.add([str(DEMO)]).added == 36
     return str(path)
 
+
+@pytest.fixture(scope="module")
+def client(request, demo_db):
+    """The reader and API over the module's demo_db; writes need the module's TOKEN."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # TestClient's own deprecation notice
+        from fastapi.testclient import TestClient
+    from storyline.web import create_app
+
+    with TestClient(create_app(demo_db, token=request.module.TOKEN, settings=offline())) as c:
+        yield c
+

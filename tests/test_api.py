@@ -12,19 +12,10 @@ with warnings.catch_warnings():
 
 from storyline.config import FetchSettings
 from storyline.web import create_app
-from tests.conftest import offline
 from tests.pages import article_html, rss, story_paragraphs
 
 TOKEN = "s3cret-token"
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-
-
-
-
-@pytest.fixture(scope="module")
-def client(demo_db):
-    with TestClient(create_app(demo_db, token=TOKEN, settings=offline())) as c:
-        yield c
 
 
 @pytest.fixture

@@ -30,14 +30,6 @@ TOKEN = "page-token"
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
-
-
-@pytest.fixture(scope="module")
-def client(demo_db):
-    with TestClient(create_app(demo_db, token=TOKEN, settings=offline())) as c:
-        yield c
-
-
 def distinct_text(topic: str, seed: int) -> str:
     """Paragraphs sharing no content words with another seed's (one story each)."""
     import random
