@@ -41,6 +41,8 @@ DEFAULT = Weights()
 
 
 def scores(pool: Pool, weights: Weights = DEFAULT) -> list[float]:
+    """How much each sentence is the story's: support (its best cosine in each
+    other independent source, averaged), centrality, and a position prior."""
     n = len(pool.sentences)
     if n == 0:
         return []
