@@ -21,15 +21,16 @@ def brief(sources: list[Source], *, words: int = DEFAULT_WORDS, story: int | str
     if words < 1:
         raise ValueError("the brief length must be at least one word")
     story_facts = _facts(sources, nlp, entities) if facts else Facts()
-    originals = [s for s in sources if s.duplicate_of is None or not any(o.id == s.duplicate_of for o in sources)]
+    originals = [s for k, (s, o) in enumerate(zip(sources, pooling.originals(sources))) if o == k]
     if len(originals) <= 1:
         return _single(sources, originals[0] if originals else None, words, story, story_facts)
     pool = pooling.build(sources)
     value = select.scores(pool)
     chosen = select.choose(pool, words)
+    backing = [cite.supporters(pool, i) for i in range(len(pool.sentences))]
     sentences = [BriefSentence(pool.sentences[i].text, pool.sources[pool.sentences[i].source].id,
-                               cite.citations(pool, i), pool.sentences[i].position) for i in chosen]
-    agreement = cite.agreement(pool, value)
+                               cite.citations(pool, i, backing[i]), pool.sentences[i].position) for i in chosen]
+    agreement = cite.agreement(pool, value, backing)
     agreement.conflicts = _conflicts(sources)
     return Brief(story, sentences, story_facts, agreement, METHOD, sum(len(s.text.split()) for s in sentences))
 

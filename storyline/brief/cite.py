@@ -49,59 +49,40 @@ def supporters(pool: Pool, i: int) -> dict[int, int]:
     return {source: j for source, (_, j) in best.items()}
 
 
-def citations(pool: Pool, i: int) -> list:
-    """Ids of every source that states sentence i, its own source first."""
+def citations(pool: Pool, i: int, backing: dict[int, int]) -> list:
+    """Ids of every source that states sentence i (`backing`: its supporters),
+    its own source first."""
     own = pool.sentences[i].source
-    others = sorted(supporters(pool, i), key=lambda s: _order(pool, s))
-    return [pool.sources[own].id] + [pool.sources[s].id for s in others]
+    return [pool.sources[own].id] + [pool.sources[s].id for s in sorted(backing, key=pool.reading_order)]
 
 
-def _order(pool: Pool, source: int) -> tuple:
-    return (pool.sources[source].published or "", source)
-
-
-def agreement(pool: Pool, scores: list[float], *, shared_limit: int = 8, only_limit: int = 3,
-              redundancy: float = 0.5) -> Agreement:
-    """What two or more outlets report, and what a single source alone says.
+def agreement(pool: Pool, scores: list[float], backing: list[dict[int, int]], *, shared_limit: int = 8,
+              only_limit: int = 3, redundancy: float = 0.5) -> Agreement:
+    """What two or more outlets report, and what a single source alone says;
+    `backing` holds every sentence's supporters.
 
     Near-copies are one voice: a statement supported only by a copy of its
     own source is not "shared", and a copy gets no "only in" of its own.
     """
-    originals = {i: _original(pool, s.source) for i, s in enumerate(pool.sentences)}
     outlets = [pool.sources[k].outlet or str(pool.sources[k].id) for k in range(len(pool.sources))]
     order = sorted(range(len(pool.sentences)), key=lambda i: -scores[i])
     shared: list[Statement] = []
     shared_picked: list[int] = []
     alone: dict[int, list[int]] = {}
     for i in order:
-        backing = supporters(pool, i)
         own = pool.sentences[i].source
-        voices = {originals[i]} | {_original(pool, s) for s in backing}
-        distinct_outlets = {outlets[s] for s in [own, *backing]}
+        voices = {pool.originals[s] for s in [own, *backing[i]]}
+        distinct_outlets = {outlets[s] for s in [own, *backing[i]]}
         if len(voices) >= 2 and len(distinct_outlets) >= 2:
-            if len(shared) < shared_limit and not _repeats(pool, i, shared_picked, redundancy):
-                ids = [pool.sources[s].id for s in sorted([own, *backing], key=lambda s: _order(pool, s))]
+            if len(shared) < shared_limit and not pool.repeats(i, shared_picked, redundancy):
+                ids = [pool.sources[s].id for s in sorted([own, *backing[i]], key=pool.reading_order)]
                 shared.append(Statement(pool.sentences[i].text, ids))
                 shared_picked.append(i)
         elif len(voices) == 1 and pool.sources[own].duplicate_of is None:
             picked = alone.setdefault(own, [])
-            if len(picked) < only_limit and not _repeats(pool, i, picked, redundancy):
+            if len(picked) < only_limit and not pool.repeats(i, picked, redundancy):
                 picked.append(i)
     only_in = {pool.sources[source].id: [Statement(pool.sentences[i].text, [pool.sources[source].id])
                                          for i in sorted(picked)]
-               for source, picked in sorted(alone.items(), key=lambda kv: _order(pool, kv[0]))}
+               for source, picked in sorted(alone.items(), key=lambda kv: pool.reading_order(kv[0]))}
     return Agreement(shared=shared, only_in=only_in)
-
-
-def _repeats(pool: Pool, i: int, chosen: list[int], redundancy: float) -> bool:
-    return any(pool.similarity[i, j] > redundancy for j in chosen)
-
-
-def _original(pool: Pool, source: int) -> int:
-    copy_of = pool.sources[source].duplicate_of
-    if copy_of is None:
-        return source
-    for k, other in enumerate(pool.sources):
-        if other.id == copy_of:
-            return k
-    return source

@@ -38,9 +38,15 @@ class Pool:
     vectors: np.ndarray  # one L2-normalised TF-IDF row per sentence
     similarity: np.ndarray  # cosine of every pair of sentences
     idf: dict[str, float]  # of each term, over the pool's sentences
+    originals: list[int]  # for each source, the index of the source it is a near-copy of (or its own)
 
-    def of_source(self, index: int) -> list[int]:
-        return [i for i, s in enumerate(self.sentences) if s.source == index]
+    def reading_order(self, source: int) -> tuple:
+        """Sources read in order of publication, then as given."""
+        return (self.sources[source].published or "", source)
+
+    def repeats(self, i: int, chosen: list[int], threshold: float) -> bool:
+        """Does sentence i say again what one of `chosen` says (cosine above threshold)?"""
+        return any(self.similarity[i, j] > threshold for j in chosen)
 
 
 def build(sources: list[Source], language: str = "en") -> Pool:
@@ -57,7 +63,15 @@ def build(sources: list[Source], language: str = "en") -> Pool:
             term_lists.append(words)
             rank += 1
     vectors, idf = _tfidf(term_lists)
-    return Pool(sources, sentences, vectors, vectors @ vectors.T, idf)
+    return Pool(sources, sentences, vectors, vectors @ vectors.T, idf, originals(sources))
+
+
+def originals(sources: list[Source]) -> list[int]:
+    """For each source, the index of the source it is a near-copy of; its own
+    index when it is an original or its original is not among `sources`."""
+    index = {source.id: k for k, source in enumerate(sources)}
+    return [index.get(s.duplicate_of, k) if s.duplicate_of is not None else k
+            for k, s in enumerate(sources)]
 
 
 def numbers(text: str) -> frozenset[str]:

@@ -48,7 +48,7 @@ def scores(pool: Pool, weights: Weights = DEFAULT) -> list[float]:
         return []
     sources = np.array([s.source for s in pool.sentences])
     ranks = np.array([s.rank for s in pool.sentences], dtype=np.float32)
-    originals = _originals(pool)
+    originals = pool.originals
     centroid = pool.vectors.sum(axis=0)
     centroid /= max(float(np.linalg.norm(centroid)), 1e-9)
     centrality = pool.vectors @ centroid
@@ -68,7 +68,7 @@ def scores(pool: Pool, weights: Weights = DEFAULT) -> list[float]:
 
 def choose(pool: Pool, words: int, weights: Weights = DEFAULT) -> list[int]:
     """Indices of the chosen sentences, in reading order."""
-    originals = _originals(pool)
+    originals = pool.originals
     concepts = [set(zip(s.terms, s.terms[1:])) | {(t,) for t in s.terms} for s in pool.sentences]
     voices: dict[int, set] = {}
     for sentence, found in zip(pool.sentences, concepts):
@@ -101,16 +101,9 @@ def choose(pool: Pool, words: int, weights: Weights = DEFAULT) -> list[int]:
         if best is None:
             break
         open_.discard(best)
-        if any(pool.similarity[best, j] > weights.redundancy for j in chosen):
+        if pool.repeats(best, chosen, weights.redundancy):
             continue
         chosen.append(best)
         used += pool.sentences[best].words
         covered |= concepts[best]
-    return sorted(chosen, key=lambda i: (pool.sources[pool.sentences[i].source].published or "",
-                                         pool.sentences[i].source, pool.sentences[i].position))
-
-
-def _originals(pool: Pool) -> list[int]:
-    index = {source.id: k for k, source in enumerate(pool.sources)}
-    return [index.get(s.duplicate_of, k) if s.duplicate_of is not None else k
-            for k, s in enumerate(pool.sources)]
+    return sorted(chosen, key=lambda i: (*pool.reading_order(pool.sentences[i].source), pool.sentences[i].position))

@@ -14,9 +14,9 @@ def story_brief(store: SQLiteStore, story_id: int, *, words: int = DEFAULT_WORDS
     made again when the story gained an article or one of its texts changed.
     `facts=False` gives the brief without its facts (no named-entity
     recognition, so cheap enough for a front page); its `facts` lists are empty."""
-    if store.get_story(story_id) is None:
-        return None
     rows = store.story_sources(story_id)
+    if not rows and store.get_story(story_id) is None:
+        return None
     digest = hashlib.sha256()
     for r in rows:  # the text, not the stored content hash: chrome learning may clean it again
         digest.update(f"{r['id']}:{r['duplicate_of']}:{r['published']}\n{r['text']}\0".encode())
