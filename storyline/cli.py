@@ -322,23 +322,13 @@ def cmd_serve(args) -> int:
     """Serve the web reader and the JSON API (storyline.web)."""
     import os
 
-    import uvicorn
+    from storyline.web.serve import serve
 
     token = args.token or os.environ.get("STORYLINE_TOKEN") or None
     err.print(f"Storyline reader on http://{args.host}:{args.port}  ({args.db}; "
               f"{'writes need the token' if token else 'read-only: no write token'})", highlight=False)
-    options = dict(host=args.host, port=args.port, log_level="warning", access_log=args.access_log,
-                   proxy_headers=False, server_header=False)
-    if args.workers > 1:  # each worker process opens the app from the environment
-        os.environ["STORYLINE_DB"] = str(args.db)
-        if token:
-            os.environ["STORYLINE_TOKEN"] = token
-        if args.allow_private:
-            os.environ["STORYLINE_ALLOW_PRIVATE"] = "1"
-        uvicorn.run("storyline.web.app:app_from_env", factory=True, workers=args.workers, **options)
-        return 0
-    from storyline.web import create_app
-    uvicorn.run(create_app(args.db, token=token, settings=_settings(args)), **options)
+    serve(args.db, host=args.host, port=args.port, token=token, workers=args.workers,
+          access_log=args.access_log, settings=_settings(args))
     return 0
 
 
