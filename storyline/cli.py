@@ -1,27 +1,159 @@
-"""The `storyline` command: a thin shell over the library."""
+"""The `storyline` command: a thin shell over the library.
+
+Everything it prints that came from outside (titles, outlets, URLs, failure
+reasons, article text) is plain text: rich never reads it as markup and
+terminal control characters are dropped, so a stored title cannot restyle,
+hyperlink or clear the operator's terminal. Operator mistakes end in one line
+on stderr and a non-zero exit, never a traceback.
+"""
 from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
+import re
+import sqlite3
 import sys
-from datetime import datetime, timedelta, timezone
 from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from storyline import __version__
 from storyline.config import FetchSettings, default_db_path
 from storyline.ingest import Ingestor
 from storyline.ingest import Progress as NullProgress
 from storyline.model import IngestReport
-from storyline.storage import open_store
+from storyline.storage import StorageError, open_store
 
 DEMO_CORPUS = Path(__file__).resolve().parent.parent / "demo" / "corpus"
-out = Console(soft_wrap=True)
-err = Console(stderr=True)
+# Markup, emoji codes and highlighting off by default: nothing printed is read as markup.
+out = Console(soft_wrap=True, markup=False, emoji=False, highlight=False)
+err = Console(stderr=True, markup=False, emoji=False, highlight=False)
+
+MAX_ID = 2**63 - 1  # SQLite's largest integer
+# C0 controls but newline and tab, DEL, C1 controls (U+0080-U+009F, which some
+# terminals obey as ESC sequences), and the bidi embeddings, overrides and
+# isolates that can make text display as something else.
+_CONTROLS = [*(c for c in range(0x20) if chr(c) not in "\n\t"), *range(0x7F, 0xA0),
+             *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+_DROP_CONTROLS = dict.fromkeys(_CONTROLS)
+# In JSON the same characters are written as \u escapes: the value is unchanged.
+_ESCAPE_CONTROLS = {c: f"\\u{c:04x}" for c in _CONTROLS}
+
+
+def plain(text) -> str:
+    """Stored text fit for a terminal: control characters removed (newlines and tabs kept)."""
+    return "" if text is None else str(text).translate(_DROP_CONTROLS)
+
+
+def one_line(text) -> str:
+    """`plain`, with line breaks and tabs turned into spaces (titles, URLs, reasons)."""
+    return " ".join(plain(text).split())
+
+
+def _print_json(data) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2).translate(_ESCAPE_CONTROLS))
+
+
+def _fail(message: str, status: int = 1) -> int:
+    """One line on stderr (never wrapped, never longer than a few hundred characters)."""
+    line = one_line(message)
+    if len(line) > 500:
+        line = line[:499] + "…"
+    print(f"storyline: {line}", file=sys.stderr)
+    return status
+
+
+# -- argument types: a bad value is a usage error naming the argument ----------
+
+def _shown(text: str) -> str:
+    return repr(text if len(text) <= 40 else text[:39] + "…")
+
+
+def _whole_number(low: int, high: int, what: str):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{what} must be a whole number, not {_shown(text)}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{what} must be from {low} to {high}, not {_shown(text)}")
+        return value
+    return parse
+
+
+_id = _whole_number(1, MAX_ID, "an id")
+_limit = _whole_number(1, MAX_ID, "the limit")
+_offset = _whole_number(0, MAX_ID, "the offset")
+_sentences = _whole_number(1, 100, "the number of sentences")
+_words = _whole_number(1, 5000, "the number of words")
+_port = _whole_number(1, 65535, "the port")
+_workers = _whole_number(1, 64, "the number of workers")
+
+
+def _id_or_path(text: str) -> int | str:
+    """A stored id when it looks like a number and no such file exists, else a path."""
+    if re.fullmatch(r"[+-]?\d+", text, re.ASCII) and not Path(text).exists():
+        return _id(text)
+    return text
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and 0 < value <= 3600):
+        raise argparse.ArgumentTypeError(f"seconds must be a number above 0 and at most 3600, not {_shown(text)}")
+    return value
+
+
+def _since(text: str) -> str:
+    """'3d', '12h', '2w' or an ISO date -> the UTC timestamp (ISO 8601) to compare with."""
+    units = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
+    try:
+        if match := re.fullmatch(r"(\d+)([hdw])", text, re.ASCII):
+            moment = datetime.now(timezone.utc) - int(match[1]) * units[match[2]]
+        else:
+            moment = datetime.fromisoformat(text)
+            if moment.tzinfo is not None:
+                moment = moment.astimezone(timezone.utc)
+    except OverflowError:
+        raise argparse.ArgumentTypeError(f"{_shown(text)} reaches back before the year 1") from None
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"takes 3d, 12h, 2w or an ISO date, not {_shown(text)}") from None
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _token_file(path: str) -> str:
+    """The first line of the file (so the token is not in the process list)."""
+    try:
+        with open(path, encoding="utf-8") as file:
+            line = file.readline(4097)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise argparse.ArgumentTypeError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    token = line.strip()
+    if len(line) > 4096:
+        raise argparse.ArgumentTypeError(f"the first line of {path} is over 4096 characters")
+    if not token:
+        raise argparse.ArgumentTypeError(f"the first line of {path} is empty")
+    return token
+
+
+def _base_url(text: str) -> str:
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment \
+            or any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F for c in text):
+        raise argparse.ArgumentTypeError(
+            f"the public base URL must be an http(s) URL such as https://news.example.org/, not {_shown(text)}")
+    return text
 
 
 class _RichProgress(NullProgress):
@@ -33,7 +165,7 @@ class _RichProgress(NullProgress):
         self.bar.update(self.task, total=(self.bar.tasks[0].total or 0) + n)
 
     def advance(self, label: str = "") -> None:
-        self.bar.update(self.task, advance=1, description=_short(label))
+        self.bar.update(self.task, advance=1, description=_short(one_line(label)))
 
 
 def _short(label: str, width: int = 48) -> str:
@@ -46,7 +178,7 @@ def _progress():
     if not err.is_terminal:
         yield NullProgress()
         return
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+    with Progress(TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=err, transient=True) as bar:
         yield _RichProgress(bar)
 
@@ -55,18 +187,18 @@ def _settings(args) -> FetchSettings:
     settings = FetchSettings()
     if args.allow_private:
         settings.allow_private = True
-    if args.timeout:
+    if args.timeout is not None:
         settings.timeout = args.timeout
     return settings
 
 
 def _print_report(report: IngestReport, as_json: bool) -> None:
     if as_json:
-        print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+        _print_json(report.as_json())
         return
     out.print(f"added {report.added}, duplicates {report.duplicates}, failed {len(report.failed)}")
     for failure in report.failed:
-        out.print(f"  [red]failed[/red] {failure.source}: {failure.error}", markup=True, highlight=False)
+        out.print(Text.assemble("  ", ("failed", "red"), f" {one_line(failure.source)}: {one_line(failure.error)}"))
 
 
 def _ingest(args, run) -> int:
@@ -94,16 +226,21 @@ def cmd_articles(args) -> int:
     with open_store(args.db) as store:
         rows = store.list_articles(limit=args.limit, offset=args.offset, outlet=args.outlet)
     if args.json:
-        print(json.dumps([_article_summary(r) for r in rows], ensure_ascii=False, indent=2))
+        _print_json([_article_summary(r) for r in rows])
         return 0
     _print_articles(rows)
     return 0
 
 
+def _cell(value) -> Text:
+    return Text(one_line(value))
+
+
 def _print_articles(rows: list[dict]) -> None:
     table = Table("id", "published", "outlet", "title", "words")
     for r in rows:
-        table.add_row(str(r["id"]), (r["published"] or "")[:16], r["outlet"], r["title"], str(r["words"]))
+        table.add_row(_cell(r["id"]), _cell((r["published"] or "")[:16]), _cell(r["outlet"]), _cell(r["title"]),
+                      _cell(r["words"]))
     out.print(table)
 
 
@@ -111,20 +248,18 @@ def cmd_show(args) -> int:
     with open_store(args.db) as store:
         row = store.get_article(args.article_id)
     if row is None:
-        err.print(f"no article with id {args.article_id}")
-        return 1
+        return _fail(f"no article with id {args.article_id}")
     data = _article_summary(row) | {k: row[k] for k in ("author", "language", "fetched", "text")}
     data["canonical_url"] = row["canonical_url"]
     if args.json:
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        _print_json(data)
         return 0
-    out.print(f"[bold]{row['title']}[/bold]", highlight=False)
-    meta = " · ".join(x for x in (row["outlet"], row["author"], row["published"], row["language"]) if x)
-    out.print(meta, highlight=False)
+    out.print(Text(one_line(row["title"]), style="bold"))
+    out.print(" · ".join(one_line(x) for x in (row["outlet"], row["author"], row["published"], row["language"]) if x))
     if row["url"]:
-        out.print(row["url"], highlight=False)
+        out.print(one_line(row["url"]))
     out.print()
-    out.print(row["text"], highlight=False, markup=False)
+    out.print(plain(row["text"]))
     return 0
 
 
@@ -132,11 +267,18 @@ def cmd_failures(args) -> int:
     with open_store(args.db) as store:
         rows = store.failures(unresolved_only=not args.all)
     if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        _print_json(rows)
         return 0
     for r in rows:
-        out.print(f"{r['at']}  {r['source']}: {r['error']}", highlight=False, markup=False)
+        out.print(Text.assemble((one_line(r["at"]), "dim"), f"  {one_line(r['source'])}: {one_line(r['error'])}"))
     return 0
+
+
+def _folder(target: str) -> str | None:
+    """Why a path given as an article file is not one, when that is plain before reading it."""
+    if Path(target).is_dir():
+        return f"{target}: it is a folder; give article files (`storyline add` takes folders)"
+    return None
 
 
 def cmd_summarize(args) -> int:
@@ -146,34 +288,32 @@ def cmd_summarize(args) -> int:
     from storyline.summary.stored import article_summary
 
     target = args.target
-    try:
-        if target.isdigit() and not Path(target).exists():
-            with open_store(args.db) as store:
-                summary = article_summary(store, int(target), sentences=args.sentences, words=args.words)
-            if summary is None:
-                err.print(f"no article with id {target}")
-                return 1
-            article: int | str = int(target)
-        else:
+    if isinstance(target, int):
+        with open_store(args.db) as store:
+            summary = article_summary(store, target, sentences=args.sentences, words=args.words)
+        if summary is None:
+            return _fail(f"no article with id {target}")
+    else:
+        if reason := _folder(target):
+            return _fail(f"cannot summarize {reason}")
+        try:
             extracted = extract_file(target)
             summary = summarize(extracted.text, title=extracted.title, sentences=args.sentences,
                                 words=args.words, language=extracted.language)
-            article = target
-    except (ExtractionError, ValueError) as exc:
-        err.print(f"cannot summarize {target}: {exc}", markup=False, highlight=False)
-        return 1
+        except (ExtractionError, ValueError, OSError) as exc:
+            return _fail(f"cannot summarize {target}: {getattr(exc, 'strerror', None) or exc}")
     if args.json:
-        print(json.dumps({
-            "article": article,
+        _print_json({
+            "article": target,
             "sentences": [{"text": s.text, "position": s.position} for s in summary.sentences],
             "method": summary.method, "words": summary.words,
             "language": summary.language, "note": summary.note,
-        }, ensure_ascii=False, indent=2))
+        })
         return 0
     for sentence in summary.sentences:
-        out.print(f"• {sentence.text}", markup=False, highlight=False)
+        out.print(f"• {one_line(sentence.text)}")
     if summary.note:
-        err.print(f"({summary.note})", markup=False, highlight=False)
+        err.print(f"({one_line(summary.note)})")
     return 0
 
 
@@ -185,25 +325,32 @@ def cmd_brief(args) -> int:
     from storyline.model import Source
 
     targets = args.targets
-    try:
-        if len(targets) == 1 and targets[0].isdigit() and not Path(targets[0]).exists():
-            with open_store(args.db) as store:
-                body = story_brief(store, int(targets[0]), words=args.words)
-            if body is None:
-                err.print(f"no story with id {targets[0]}")
-                return 1
-        else:
-            sources = []
-            for path in targets:
+    ids = [t for t in targets if isinstance(t, int)]
+    if ids and len(targets) > 1:
+        return _fail("brief takes one story id, or article files (no file is named "
+                     f"{' or '.join(map(str, ids))})", 2)
+    if ids:
+        with open_store(args.db) as store:
+            body = story_brief(store, ids[0], words=args.words)
+        if body is None:
+            return _fail(f"no story with id {ids[0]}")
+    else:
+        if reason := next(filter(None, map(_folder, targets)), None):
+            return _fail(f"cannot brief {reason}")
+        sources = []
+        for path in targets:
+            try:
                 extracted = extract_file(path)
-                sources.append(Source(path, extracted.text, extracted.title, extracted.site_name,
-                                      extracted.published))
+            except (ExtractionError, OSError) as exc:
+                return _fail(f"cannot brief {path}: {getattr(exc, 'strerror', None) or exc}")
+            sources.append(Source(path, extracted.text, extracted.title, extracted.site_name,
+                                  extracted.published))
+        try:
             body = brief_json(brief(sources, words=args.words))
-    except (ExtractionError, ValueError) as exc:
-        err.print(f"cannot brief {' '.join(targets)}: {exc}", markup=False, highlight=False)
-        return 1
+        except ValueError as exc:
+            return _fail(f"cannot brief {' '.join(targets)}: {exc}")
     if args.json:
-        print(json.dumps(body, ensure_ascii=False, indent=2))
+        _print_json(body)
         return 0
     _print_brief(body)
     return 0
@@ -213,48 +360,34 @@ def _print_brief(body: dict) -> None:
     numbers: dict = {}
     for sentence in body["sentences"]:
         marks = "".join(f"[{numbers.setdefault(c, len(numbers) + 1)}]" for c in sentence["citations"])
-        out.print(f"{sentence['text']} {marks}", markup=False, highlight=False)
+        out.print(f"{one_line(sentence['text'])} {marks}")
     if numbers:
-        out.print("\nSources: " + "  ".join(f"[{n}] {c}" for c, n in numbers.items()), markup=False,
-                  highlight=False)
+        out.print("\nSources: " + "  ".join(f"[{n}] {one_line(c)}" for c, n in numbers.items()))
     facts = body["facts"]
     for label, key in (("People", "people"), ("Organisations", "organisations"), ("Places", "places")):
         if facts[key]:
-            out.print(f"{label}: " + ", ".join(m["name"] for m in facts[key][:10]), markup=False, highlight=False)
+            out.print(f"{label}: " + ", ".join(one_line(m["name"]) for m in facts[key][:10]))
     if facts["dates"]:
-        out.print("Dates: " + ", ".join(f"{d['text']} ({d['date']})" if d["date"] else d["text"]
-                                        for d in facts["dates"][:10]), markup=False, highlight=False)
+        out.print("Dates: " + ", ".join(one_line(f"{d['text']} ({d['date']})" if d["date"] else d["text"])
+                                        for d in facts["dates"][:10]))
     for quote in facts["quotes"][:5]:
-        out.print(f"“{quote['text']}” — {quote['speaker'] or 'unattributed'}", markup=False, highlight=False)
+        out.print(f"“{one_line(quote['text'])}” — {one_line(quote['speaker'] or 'unattributed')}")
     agreement = body["agreement"]
     if agreement:
         for conflict in agreement["conflicts"]:
-            values = "; ".join(f"{v['value']} ({', '.join(map(str, v['articles']))})" for v in conflict["values"])
-            out.print(f"Conflicting — {conflict['about']}: {values}", markup=False, highlight=False)
+            values = "; ".join(f"{one_line(v['value'])} ({', '.join(map(one_line, v['articles']))})"
+                               for v in conflict["values"])
+            out.print(f"Conflicting — {one_line(conflict['about'])}: {values}")
         for article, statements in agreement["only_in"].items():
             for statement in statements:
-                out.print(f"Only in {article}: {statement['text']}", markup=False, highlight=False)
-
-
-def _since(value: str | None) -> str | None:
-    """'3d', '12h', '2w' or an ISO date -> an ISO timestamp to compare with."""
-    if not value:
-        return None
-    units = {"h": 1 / 24, "d": 1, "w": 7}
-    if value[:-1].isdigit() and value[-1] in units:
-        moment = datetime.now(timezone.utc) - timedelta(days=int(value[:-1]) * units[value[-1]])
-        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-    try:
-        return datetime.fromisoformat(value).strftime("%Y-%m-%dT%H:%M:%SZ")
-    except ValueError:
-        raise SystemExit(f"storyline: --since takes 3d, 12h, 2w or an ISO date, not {value!r}") from None
+                out.print(f"Only in {one_line(article)}: {one_line(statement['text'])}")
 
 
 def cmd_stories(args) -> int:
     with open_store(args.db) as store:
-        rows = store.list_stories(since=_since(args.since), limit=args.limit, offset=args.offset)
+        rows = store.list_stories(since=args.since, limit=args.limit, offset=args.offset)
     if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        _print_json(rows)
         return 0
     _print_stories(rows)
     return 0
@@ -263,8 +396,8 @@ def cmd_stories(args) -> int:
 def _print_stories(rows: list[dict]) -> None:
     table = Table("story", "last seen", "articles", "title", "outlets")
     for r in rows:
-        table.add_row(str(r["id"]), (r["last_seen"] or "")[:16], str(len(r["articles"])), r["title"] or "",
-                      ", ".join(r["outlets"]))
+        table.add_row(_cell(r["id"]), _cell((r["last_seen"] or "")[:16]), _cell(len(r["articles"])),
+                      _cell(r["title"]), _cell(", ".join(map(one_line, r["outlets"]))))
     out.print(table)
 
 
@@ -272,19 +405,19 @@ def cmd_story(args) -> int:
     with open_store(args.db) as store:
         story = store.get_story(args.story_id)
     if story is None:
-        err.print(f"no story with id {args.story_id}")
-        return 1
+        return _fail(f"no story with id {args.story_id}")
     if args.json:
         story["articles"] = [{k: a[k] for k in ("id", "outlet", "title", "published", "url", "duplicate_of")}
                              for a in story["articles"]]
-        print(json.dumps(story, ensure_ascii=False, indent=2))
+        _print_json(story)
         return 0
-    out.print(f"[bold]{story['title']}[/bold]", highlight=False)
-    out.print(f"{story['first_seen']} – {story['last_seen']} · {', '.join(story['outlets'])}", highlight=False)
+    out.print(Text(one_line(story["title"]), style="bold"))
+    out.print(f"{one_line(story['first_seen'])} – {one_line(story['last_seen'])} · "
+              + ", ".join(map(one_line, story["outlets"])))
     for a in story["articles"]:
         copy = f"  (near-copy of {a['duplicate_of']})" if a["duplicate_of"] else ""
-        out.print(f"  {a['id']:>5}  {(a['published'] or '')[:16]}  {a['outlet']}: {a['title']}{copy}",
-                  highlight=False, markup=False)
+        out.print(f"  {a['id']:>5}  {one_line((a['published'] or '')[:16])}  "
+                  f"{one_line(a['outlet'])}: {one_line(a['title'])}{copy}")
     return 0
 
 
@@ -292,7 +425,7 @@ def cmd_recluster(args) -> int:
     from storyline.stories import recluster
 
     with open_store(args.db) as store:
-        placed = recluster(store, _since(args.since))
+        placed = recluster(store, args.since)
         stories = store.db.execute("SELECT COUNT(*) FROM stories").fetchone()[0]
     report = {"placed": placed, "stories": stories}
     print(json.dumps(report) if args.json else f"placed {placed} articles; {stories} stories in all")
@@ -307,28 +440,30 @@ def cmd_demo(args) -> int:
         rows = store.list_articles(limit=1000)
         stories = store.list_stories(limit=1000)
     if args.json:
-        print(json.dumps({"report": report.as_json(), "articles": [_article_summary(r) for r in rows],
-                          "stories": stories}, ensure_ascii=False, indent=2))
+        _print_json({"report": report.as_json(), "articles": [_article_summary(r) for r in rows],
+                     "stories": stories})
         return 0
     _print_report(report, False)
     _print_articles(rows)
     _print_stories(stories)
     out.print(f"{len(rows)} articles from {len({r['outlet'] for r in rows})} outlets, "
-              f"{len(stories)} stories, in {args.db}")
+              f"{len(stories)} stories, in {one_line(args.db)}")
     return 0
 
 
 def cmd_serve(args) -> int:
     """Serve the web reader and the JSON API (storyline.web)."""
-    import os
-
     from storyline.web.serve import serve
 
+    open_store(args.db).close()  # a bad --db is one line here, not a traceback in every worker
     token = args.token or os.environ.get("STORYLINE_TOKEN") or None
-    err.print(f"Storyline reader on http://{args.host}:{args.port}  ({args.db}; "
-              f"{'writes need the token' if token else 'read-only: no write token'})", highlight=False)
+    options = {}
+    if args.base_url:
+        options["base_url"] = args.base_url
+    err.print(f"Storyline reader on http://{args.host}:{args.port}  ({one_line(args.db)}; "
+              f"{'writes need the token' if token else 'read-only: no write token'})")
     serve(args.db, host=args.host, port=args.port, token=token, workers=args.workers,
-          access_log=args.access_log, settings=_settings(args))
+          access_log=args.access_log, settings=_settings(args), **options)
     return 0
 
 
@@ -339,7 +474,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="SQLite file (default: $STORYLINE_DB, else a file in your data directory)")
     parser.add_argument("--allow-private", action="store_true",
                         help="allow fetching private, loopback and link-local addresses")
-    parser.add_argument("--timeout", type=float, default=None, help="seconds per network step")
+    parser.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
+                        help="seconds per network step (above 0, at most 3600; default 15)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def command(name: str, func, help_text: str) -> argparse.ArgumentParser:
@@ -353,49 +489,83 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--outlet", help="outlet name for the added files")
     command("fetch", cmd_fetch, "poll every known feed once")
     p = command("articles", cmd_articles, "list stored articles, newest first")
-    p.add_argument("--limit", type=int, default=50)
-    p.add_argument("--offset", type=int, default=0)
+    p.add_argument("--limit", type=_limit, default=50)
+    p.add_argument("--offset", type=_offset, default=0)
     p.add_argument("--outlet")
     p = command("show", cmd_show, "show one article")
-    p.add_argument("article_id", type=int)
+    p.add_argument("article_id", type=_id)
     p = command("failures", cmd_failures, "items that could not be added, with the reason")
     p.add_argument("--all", action="store_true", help="include failures later resolved")
     p = command("stories", cmd_stories, "list stories, newest first")
-    p.add_argument("--since", help="only stories seen since: 3d, 12h, 2w or an ISO date")
-    p.add_argument("--limit", type=int, default=50)
-    p.add_argument("--offset", type=int, default=0)
+    p.add_argument("--since", type=_since, help="only stories seen since: 3d, 12h, 2w or an ISO date")
+    p.add_argument("--limit", type=_limit, default=50)
+    p.add_argument("--offset", type=_offset, default=0)
     p = command("story", cmd_story, "show one story and its articles")
-    p.add_argument("story_id", type=int)
+    p.add_argument("story_id", type=_id)
     p = command("recluster", cmd_recluster, "rebuild stories in batch")
-    p.add_argument("--since", help="only articles seen since: 30d, 2w or an ISO date (default: all)")
+    p.add_argument("--since", type=_since, help="only articles seen since: 30d, 2w or an ISO date (default: all)")
     p = command("summarize", cmd_summarize, "summarize a stored article or an article file")
-    p.add_argument("target", metavar="ARTICLE_ID|PATH")
+    p.add_argument("target", type=_id_or_path, metavar="ARTICLE_ID|PATH")
     length = p.add_mutually_exclusive_group()
-    length.add_argument("--sentences", type=int, help="at most this many sentences")
-    length.add_argument("--words", type=int, help="about this many words")
+    length.add_argument("--sentences", type=_sentences, help="at most this many sentences (1 to 100)")
+    length.add_argument("--words", type=_words, help="about this many words (1 to 5000)")
     p = command("brief", cmd_brief, "brief a stored story, or several article files")
-    p.add_argument("targets", nargs="+", metavar="STORY_ID|PATH")
-    p.add_argument("--words", type=int, default=120, help="length of the brief in words (default 120)")
+    p.add_argument("targets", nargs="+", type=_id_or_path, metavar="STORY_ID|PATH")
+    p.add_argument("--words", type=_words, default=120, help="length of the brief in words (1 to 5000; default 120)")
     p = command("demo", cmd_demo, "load the demo corpus and list what was stored")
     p.add_argument("--corpus", type=Path, default=DEMO_CORPUS)
     p = command("serve", cmd_serve, "serve the web reader and the JSON API")
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--token", help="write token for adding sources and articles (or $STORYLINE_TOKEN; "
-                                   "none: writes are refused)")
-    p.add_argument("--workers", type=int, default=1, help="server processes (default 1)")
+    p.add_argument("--port", type=_port, default=8000, help="1 to 65535 (default 8000)")
+    token = p.add_mutually_exclusive_group()
+    token.add_argument("--token-file", dest="token", type=_token_file, metavar="PATH",
+                       help="read the write token from the first line of this file (recommended)")
+    token.add_argument("--token", help="write token for adding sources and articles; other users can see it "
+                                       "in the process list (ps), so prefer --token-file or $STORYLINE_TOKEN "
+                                       "(none: writes are refused)")
+    p.add_argument("--base-url", type=_base_url, default=os.environ.get("STORYLINE_BASE_URL") or None,
+                   metavar="URL", help="public address of the reader, for the absolute links in feeds "
+                                       "(default: $STORYLINE_BASE_URL, else the address served on)")
+    p.add_argument("--workers", type=_workers, default=1, help="server processes (1 to 64; default 1)")
     p.add_argument("--access-log", action="store_true", help="log every request")
     return parser
 
 
+def _quiet_stdout() -> None:
+    """After a closed pipe (`storyline articles | head`): nothing more to write, and no
+    error when Python flushes stdout at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def _tolerant_streams() -> None:
+    """An output that cannot encode a character (PYTHONIOENCODING=ascii) shows '?' instead."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="replace")
+        except (AttributeError, ValueError):  # not a text stream we may reconfigure
+            pass
+
+
 def main(argv: list[str] | None = None) -> int:
+    _tolerant_streams()
     args = build_parser().parse_args(argv)
-    args.db = args.db or default_db_path()
     try:
+        args.db = args.db or default_db_path()
         return args.func(args)
     except KeyboardInterrupt:
-        err.print("interrupted; run the same command again to resume")
-        return 130
+        return _fail("interrupted; run the same command again to resume", 130)
+    except BrokenPipeError:
+        _quiet_stdout()
+        return 1
+    except Exception as exc:  # one line for the operator; the traceback on request
+        if os.environ.get("STORYLINE_DEBUG", "").strip() not in ("", "0"):
+            raise
+        if isinstance(exc, StorageError):
+            return _fail(str(exc))
+        if isinstance(exc, sqlite3.DatabaseError):
+            return _fail(f"database error in {args.db}: {exc}")
+        return _fail(f"internal error: {type(exc).__name__}: {exc}; run with STORYLINE_DEBUG=1 for the traceback")
 
 
 if __name__ == "__main__":

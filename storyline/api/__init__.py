@@ -12,19 +12,24 @@ import binascii
 import hashlib
 import json
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from storyline.web.reader import search_words
 from storyline.web.sanitize import marked_html, unmarked
-from storyline.web.security import TokenError, bearer, check_token
+from storyline.web.security import TokenError, authenticate, bearer
 
 router = APIRouter(prefix="/api", tags=["api"])
 
 MAX_BODY = 2 * 1024 * 1024  # bytes in a POST body (an article's HTML fits; more is 413)
 MAX_LIMIT = 100
+MAX_ID = 2 ** 63 - 1  # SQLite's largest integer
+MAX_OFFSET = 1_000_000  # items a cursor may skip
+MAX_CURSOR = 512  # characters
 
 
 class ApiError(Exception):
@@ -51,7 +56,24 @@ def encode_cursor(data: dict) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+def _text_or_none(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and len(value) <= 64)
+
+
+def _stored_id(value: Any) -> bool:
+    return type(value) is int and 0 <= value <= MAX_ID
+
+
+CURSOR_FIELDS = {  # what each field of a cursor may hold
+    "offset": lambda v: type(v) is int and 0 <= v <= MAX_OFFSET,
+    "id": _stored_id,
+    "last_seen": _text_or_none,
+    "published": _text_or_none,
+}
+
+
 def decode_cursor(cursor: str | None, keys: tuple[str, ...]) -> dict | None:
+    """The fields of a `next` cursor; 400 for anything this server did not make."""
     if not cursor:
         return None
     try:
@@ -59,8 +81,10 @@ def decode_cursor(cursor: str | None, keys: tuple[str, ...]) -> dict | None:
         data = json.loads(raw)
         if not isinstance(data, dict) or set(data) != set(keys):
             raise ValueError
+        if not all(CURSOR_FIELDS[key](data[key]) for key in keys):
+            raise ValueError
         return data
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+    except (ValueError, binascii.Error, RecursionError):
         raise ApiError(400, "bad cursor: pass back the `next` value of the previous page") from None
 
 
@@ -100,27 +124,29 @@ def rate_limit(request: Request, kind: str) -> None:
 
 
 def require_token(request: Request, presented: str | None = None) -> None:
+    """The write token from `presented` (a form field) or the Authorization header;
+    failed attempts are rate limited per client (see security.authenticate)."""
     try:
-        check_token(request.app.state.reader.token,
-                    presented if presented is not None else bearer(request.headers.get("authorization")))
+        authenticate(request.app.state.reader.token,
+                     presented if presented is not None else bearer(request.headers.get("authorization")),
+                     request.app.state.limits["auth"], client_key(request))
     except TokenError as exc:
-        headers = {"WWW-Authenticate": 'Bearer realm="storyline"'} if exc.status == 401 else None
-        raise ApiError(exc.status, exc.message, headers=headers) from None
+        raise ApiError(exc.status, exc.message, headers=exc.headers) from None
 
 
 async def read_json_body(request: Request, model: type[BaseModel]) -> BaseModel:
+    limit = getattr(request.app.state, "max_body", MAX_BODY)
     length = request.headers.get("content-length")
     if length is not None:
-        try:
-            if int(length) > MAX_BODY:
-                raise ApiError(413, f"request body over {MAX_BODY:,} bytes")
-        except ValueError:
-            raise ApiError(400, "bad Content-Length") from None
+        if not (length.isascii() and length.strip().isdigit()):
+            raise ApiError(400, "bad Content-Length")
+        if len(length.strip()) > 18 or int(length) > limit:
+            raise ApiError(413, f"request body over {limit:,} bytes")
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size > MAX_BODY:
-            raise ApiError(413, f"request body over {MAX_BODY:,} bytes")
+        if size > limit:
+            raise ApiError(413, f"request body over {limit:,} bytes")
         chunks.append(chunk)
     raw = b"".join(chunks)
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -128,8 +154,14 @@ async def read_json_body(request: Request, model: type[BaseModel]) -> BaseModel:
         raise ApiError(415, "send JSON (Content-Type: application/json)")
     try:
         data = json.loads(raw or b"null")
+    except RecursionError:
+        raise ApiError(400, "the body is not valid JSON: nested too deeply") from None
     except ValueError as exc:
         raise ApiError(400, f"the body is not valid JSON: {exc}") from None
+    try:
+        dumps(data)
+    except (UnicodeEncodeError, RecursionError):
+        raise ApiError(400, "the body is not valid JSON: a string holds a lone surrogate (\\ud800-\\udfff)") from None
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -159,7 +191,9 @@ def summary_json(article_id: int, summary) -> dict:
 
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="items per page")]
-Cursor = Annotated[str | None, Query(description="the `next` value of the previous page")]
+Cursor = Annotated[str | None, Query(max_length=MAX_CURSOR, description="the `next` value of the previous page")]
+StoryId = Annotated[int, Path(ge=1, le=MAX_ID, description="a story id")]
+ArticleId = Annotated[int, Path(ge=1, le=MAX_ID, description="an article id")]
 
 
 # -- reading ----------------------------------------------------------------------------------
@@ -174,8 +208,6 @@ def list_stories(request: Request, limit: Limit = 20, cursor: Cursor = None,
     if order == "rank":
         position = decode_cursor(cursor, ("offset",))
         offset = position["offset"] if position else 0
-        if not isinstance(offset, int) or offset < 0:
-            raise ApiError(400, "bad cursor")
         chosen, total = reader.ranked(offset, limit, only)
         stories = reader.store().stories_by_ids([x.id for x in chosen])
         meta = {x.id: x for x in chosen}
@@ -194,7 +226,7 @@ def list_stories(request: Request, limit: Limit = 20, cursor: Cursor = None,
 
 
 @router.get("/stories/{story_id}", summary="One story: its articles, cited brief, facts and agreement")
-def get_story(request: Request, story_id: int, facts: bool = True):
+def get_story(request: Request, story_id: StoryId, facts: bool = True):
     story = reader_of(request).story(story_id, facts=facts)
     if story is None:
         raise ApiError(404, f"no story with id {story_id}")
@@ -224,7 +256,7 @@ def list_articles(request: Request, limit: Limit = 20, cursor: Cursor = None, ou
 
 
 @router.get("/articles/{article_id}", summary="One article with its clean text")
-def get_article(request: Request, article_id: int):
+def get_article(request: Request, article_id: ArticleId):
     row = reader_of(request).store().get_article(article_id)
     if row is None:
         raise ApiError(404, f"no article with id {article_id}")
@@ -233,7 +265,7 @@ def get_article(request: Request, article_id: int):
 
 
 @router.get("/articles/{article_id}/summary", summary="The article's summary (made on first request, then kept)")
-def get_summary(request: Request, article_id: int,
+def get_summary(request: Request, article_id: ArticleId,
                 sentences: Annotated[int | None, Query(ge=1, le=20)] = None,
                 words: Annotated[int | None, Query(ge=10, le=1000)] = None):
     if sentences and words:
@@ -249,23 +281,39 @@ def get_summary(request: Request, article_id: int,
 @router.get("/search", summary="Full-text search over articles (and the stories they belong to)")
 def search(request: Request, q: Annotated[str, Query(max_length=500, description="words to find")],
            limit: Limit = 20, cursor: Cursor = None):
-    if not q.strip():
+    words = search_words(q)
+    if not words:
         raise ApiError(400, "the query is empty")
     position = decode_cursor(cursor, ("offset",))
     offset = position["offset"] if position else 0
-    if not isinstance(offset, int) or offset < 0:
-        raise ApiError(400, "bad cursor")
-    hits, stories = reader_of(request).search(q, offset=offset, limit=limit + 1)
+    rate_limit(request, "search")
+    hits, stories = reader_of(request).search(words, offset=offset, limit=limit + 1)
     more = len(hits) > limit
     hits = hits[:limit]
     items = [article_item(h) | {"snippet": unmarked(h["snippet"]), "snippet_html": marked_html(h["snippet"])}
              for h in hits]
-    data = {"query": q, "articles": items, "stories": [story_item(s) for s in stories],
+    data = {"query": words, "articles": items, "stories": [story_item(s) for s in stories],
             "next": encode_cursor({"offset": offset + limit}) if more else None}
     return json_response(request, data)
 
 
 # -- writing ------------------------------------------------------------------------------------
+
+def check_url(url: str) -> None:
+    """ValueError (a readable reason) unless `url` is an http(s) address the fetcher can parse."""
+    import httpx
+
+    if not url.lower().startswith(("http://", "https://")):
+        raise ValueError("url must be http(s)")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a port out of range or not a number
+        httpx.URL(url)
+    except (ValueError, httpx.InvalidURL) as exc:
+        raise ValueError(f"url is not a valid address: {exc}") from None
+    if not parts.hostname:
+        raise ValueError("url has no host")
+
 
 class SourceIn(BaseModel):
     """A feed, article or OPML URL to add, or an OPML document."""
@@ -277,8 +325,8 @@ class SourceIn(BaseModel):
     def one_of(self):
         if bool(self.url) == bool(self.opml):
             raise ValueError("give exactly one of url or opml")
-        if self.url and not self.url.lower().startswith(("http://", "https://")):
-            raise ValueError("url must be http(s)")
+        if self.url:
+            check_url(self.url)
         return self
 
 
@@ -301,8 +349,8 @@ class ArticleIn(BaseModel):
             raise ValueError("give url, html or text")
         if self.text and not self.title:
             raise ValueError("text needs a title")
-        if self.url and not self.url.lower().startswith(("http://", "https://")):
-            raise ValueError("url must be http(s)")
+        if self.url:
+            check_url(self.url)
         return self
 
 

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -13,40 +15,93 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from storyline import __version__
-from storyline.api import ApiError, error_body, router as api_router
+from storyline.api import MAX_BODY, ApiError, error_body, router as api_router
 from storyline.config import FetchSettings
-from storyline.web.reader import Reader
-from storyline.web.security import RateLimiter, SecurityHeaders
+from storyline.storage.sqlite import SearchInterrupted
+from storyline.web.reader import SEARCH_BUDGET, Reader
+from storyline.web.security import (RateLimiter, Refusal, RequestGuard, SecurityHeaders, TokenError,
+                                    authenticate, bearer, check_attempts)
 
 HERE = Path(__file__).resolve().parent
 log = logging.getLogger("storyline.web")
 
-# Writes (new sources and articles) and summary requests, per client address.
+# Writes (new sources and articles), summary requests, searches (pages, API and
+# feeds) and failed write-token attempts, per client address.
 WRITE_RATE = (20, 60.0)  # 20 a minute, in bursts of up to 20
 SUMMARY_RATE = (60, 60.0)
+SEARCH_RATE = (30, 60.0)
+AUTH_FAILURE_RATE = (10, 60.0)
+# Form framing around the largest accepted OPML upload.
+FORM_OVERHEAD = 64 * 1024
+# Writes checked before their body is read: where the token comes from.
+WRITE_ROUTES = {("POST", "/api/sources"): "header", ("POST", "/api/articles"): "header",
+                ("POST", "/sources"): "form"}
 
 
 def create_app(db: str, *, token: str | None = None, settings: FetchSettings | None = None,
                write_rate: tuple[int, float] = WRITE_RATE,
-               summary_rate: tuple[int, float] = SUMMARY_RATE) -> FastAPI:
-    """The reader over the SQLite file `db`. Writes need `token` (none: writes refused)."""
+               summary_rate: tuple[int, float] = SUMMARY_RATE,
+               search_rate: tuple[int, float] = SEARCH_RATE,
+               auth_failure_rate: tuple[int, float] = AUTH_FAILURE_RATE,
+               search_budget: float | None = None, max_body: int = MAX_BODY,
+               base_url: str | None = None) -> FastAPI:
+    """The reader over the SQLite file `db`. Writes need `token` (none: writes refused).
+    `search_budget` (seconds, default $STORYLINE_SEARCH_BUDGET or 2) bounds each search;
+    `base_url` (default $STORYLINE_BASE_URL) is where absolute links (feeds) point."""
+    budget = search_budget if search_budget is not None else _seconds_from_env(
+        "STORYLINE_SEARCH_BUDGET", SEARCH_BUDGET)
+    public = _base_url(base_url if base_url is not None else os.environ.get("STORYLINE_BASE_URL"))
+
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         yield
-        app.state.reader.close()
+        app.state.reader.stopping.set()
+        # A connection busy in another thread (a write waiting for a lock) would
+        # block close(): do not let it hold up the shutdown.
+        closing = threading.Thread(target=app.state.reader.close, daemon=True)
+        closing.start()
+        closing.join(timeout=0.5)
 
     app = FastAPI(title="Storyline", version=__version__,
                   description="No time to read? Get a summary. The JSON API of a Storyline reader.",
                   docs_url=None, redoc_url=None, openapi_url="/openapi.json", lifespan=lifespan)
-    app.state.reader = Reader(db, token=token, settings=settings)
-    app.state.limits = {
-        "write": RateLimiter(write_rate[0], write_rate[1], burst=write_rate[0]),
-        "summary": RateLimiter(summary_rate[0], summary_rate[1], burst=summary_rate[0]),
-    }
+    app.state.reader = Reader(db, token=token, settings=settings, search_budget=budget)
+    app.state.base_url = public
+    app.state.max_body = max_body
+    rates = {"write": write_rate, "summary": summary_rate, "search": search_rate, "auth": auth_failure_rate}
+    app.state.limits = {kind: RateLimiter(rate, per, burst=rate)
+                        for kind, (rate, per) in _rates_from_env(rates).items()}
     app.include_router(api_router)
     from storyline.web.pages import router as pages_router
     app.include_router(pages_router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    def before_body(scope: dict, headers) -> Refusal | None:
+        """Writes refused before their body is read: by the Authorization header
+        (API), or for the form (token inside the body) when no token can pass."""
+        where = WRITE_ROUTES.get((scope["method"], scope["path"]))
+        if where is None:
+            return None
+        reader = app.state.reader
+        client = scope["client"][0] if scope.get("client") else "unknown"
+        try:
+            if where == "header":
+                authenticate(reader.token, bearer(headers.get("authorization")), app.state.limits["auth"], client)
+            elif not reader.token:
+                authenticate(None, None, app.state.limits["auth"], client)
+            else:
+                check_attempts(app.state.limits["auth"], client)
+        except TokenError as exc:
+            return exc.status, exc.message, exc.headers
+        return None
+
+    async def refuse(scope: dict, send, refusal: Refusal) -> None:
+        status, message, headers = refusal
+        request = Request(scope)
+        response = error(request, status, message, {**headers, "Connection": "close"})
+        await response(scope, _no_body, send)
+
+    app.add_middleware(RequestGuard, max_body=max_body + FORM_OVERHEAD, check=before_body, refuse=refuse)
     app.add_middleware(SecurityHeaders)
 
     def wants_json(request: Request) -> bool:
@@ -80,12 +135,58 @@ def create_app(db: str, *, token: str | None = None, settings: FetchSettings | N
         details = [{"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")} for e in problems]
         return error(request, 422, f"invalid request: {text}", details=details)
 
+    @app.exception_handler(SearchInterrupted)
+    async def search_interrupted(request: Request, exc: SearchInterrupted):
+        return error(request, 503, str(exc), {"Retry-After": "5"})
+
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception):
         log.exception("error serving %s", request.url.path)
         return error(request, 500, "internal error")
 
     return app
+
+
+async def _no_body() -> dict:
+    return {"type": "http.disconnect"}
+
+
+def _seconds_from_env(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = float("nan")
+    if not 0 < seconds < 3600:
+        raise ValueError(f"{name} must be a number of seconds between 0 and 3600, not {value!r}")
+    return seconds
+
+
+def _rates_from_env(rates: dict[str, tuple[int, float]]) -> dict[str, tuple[int, float]]:
+    """$STORYLINE_SEARCH_RATE, _WRITE_RATE, _SUMMARY_RATE, _AUTH_RATE: requests a minute per client."""
+    out = dict(rates)
+    for kind in rates:
+        name = f"STORYLINE_{kind.upper()}_RATE"
+        value = os.environ.get(name, "").strip()
+        if value:
+            if not value.isdigit() or not 0 < int(value) <= 1_000_000:
+                raise ValueError(f"{name} must be a whole number of requests a minute (1 to 1000000), not {value!r}")
+            out[kind] = (int(value), 60.0)
+    return out
+
+
+def _base_url(url: str | None) -> str | None:
+    """The public base URL without a trailing slash; ValueError unless absolute http(s)."""
+    if not url or not url.strip():
+        return None
+    url = url.strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"the public base URL must be an absolute http(s) URL such as "
+                         f"https://news.example.org, not {url!r}")
+    return url
 
 
 def app_from_env() -> FastAPI:

@@ -1,12 +1,15 @@
 """Feeds out: the front page and any search as RSS 2.0, Atom 1.0 and JSON Feed 1.1.
 
 Items carry plain text (the brief's first sentences, or a search snippet);
-all markup is produced by ElementTree / json, so nothing is spliced as text.
+all markup is produced by ElementTree / json, so nothing is spliced as text,
+and characters XML forbids (controls, lone surrogates, U+FFFE/U+FFFF) are
+dropped from every field, so one stored title cannot make a feed ill-formed.
 """
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timezone
 from email.utils import format_datetime
 from urllib.parse import urlencode
@@ -15,6 +18,7 @@ from xml.etree import ElementTree as ET
 from storyline.web.sanitize import unmarked
 
 ATOM = "http://www.w3.org/2005/Atom"
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass
@@ -67,7 +71,26 @@ def search_feed(base: str, query: str, hits: list[dict]) -> Feed:
 
 
 def render(feed: Feed, kind: str) -> str:
-    return {"rss": rss, "atom": atom, "json": json_feed}[kind](feed)
+    return {"rss": rss, "atom": atom, "json": json_feed}[kind](xml_safe(feed))
+
+
+def xml_text(text: str | None) -> str | None:
+    return NOT_XML.sub("", text) if text else text
+
+
+def xml_safe(feed: Feed) -> Feed:
+    """The feed with every string stripped of what XML 1.0 cannot carry."""
+    def clean(value):
+        if isinstance(value, str):
+            return xml_text(value)
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items()}
+        if isinstance(value, Item):
+            return replace(value, **{f.name: clean(getattr(value, f.name)) for f in fields(value)})
+        return value
+    return replace(feed, **{f.name: clean(getattr(feed, f.name)) for f in fields(feed)})
 
 
 def rss(feed: Feed) -> str:

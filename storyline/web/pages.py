@@ -15,11 +15,10 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from storyline.api import ApiError, MAX_BODY, rate_limit
+from storyline.api import ApiError, MAX_BODY, ArticleId, StoryId, check_url, rate_limit, require_token
 from storyline.web import feeds
-from storyline.web.reader import PER_PAGE
+from storyline.web.reader import PER_PAGE, search_words
 from storyline.web.sanitize import marked_html, paragraphs_html, safe_http_url, sanitize_html, unmarked
-from storyline.web.security import TokenError, check_token
 
 router = APIRouter(include_in_schema=False)
 HERE = Path(__file__).resolve().parent
@@ -117,7 +116,7 @@ def _story_context(story: dict) -> dict:
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
-def story_page(request: Request, story_id: int, facts: bool = False):
+def story_page(request: Request, story_id: StoryId, facts: bool = False):
     """The brief is made without facts (fast); the facts panel is filled in by
     /stories/{id}/facts (script) or ?facts=1 (no script), unless already known."""
     story = reader_of(request).story(story_id, facts=facts)
@@ -128,7 +127,7 @@ def story_page(request: Request, story_id: int, facts: bool = False):
 
 
 @router.get("/stories/{story_id}/facts", response_class=HTMLResponse)
-def story_facts(request: Request, story_id: int):
+def story_facts(request: Request, story_id: StoryId):
     story = reader_of(request).story(story_id, facts=True)
     if story is None:
         raise ApiError(404, f"no story with id {story_id}")
@@ -138,7 +137,7 @@ def story_facts(request: Request, story_id: int):
 # -- article ---------------------------------------------------------------------------------------
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
-def article_page(request: Request, article_id: int, summary: bool = False,
+def article_page(request: Request, article_id: ArticleId, summary: bool = False,
                  sentences: Annotated[int | None, Query(ge=1, le=20)] = None):
     reader = reader_of(request)
     article = reader.article(article_id)
@@ -159,7 +158,9 @@ def search_page(request: Request, q: Annotated[str, Query(max_length=500)] = "",
     hits: list = []
     stories: list = []
     more = False
-    if q.strip():
+    q = search_words(q)
+    if q:
+        rate_limit(request, "search")
         hits, stories = reader_of(request).search(q, offset=(page_no - 1) * PER_PAGE, limit=PER_PAGE + 1)
         more = len(hits) > PER_PAGE
         hits = hits[:PER_PAGE]
@@ -183,10 +184,7 @@ async def sources_add(request: Request, token: Annotated[str, Form(max_length=50
                       url: Annotated[str, Form(max_length=2000)] = "",
                       opml: UploadFile | None = None):
     reader = reader_of(request)
-    try:
-        check_token(reader.token, token or None)
-    except TokenError as exc:
-        raise ApiError(exc.status, exc.message) from None
+    require_token(request, token)
     rate_limit(request, "write")
     opml_bytes = None
     if opml is not None and opml.filename:
@@ -196,6 +194,11 @@ async def sources_add(request: Request, token: Annotated[str, Form(max_length=50
     url = url.strip()
     if url and not url.lower().startswith(("http://", "https://")):
         raise ApiError(422, "the address must start with http:// or https://")
+    if url:
+        try:
+            check_url(url)
+        except ValueError as exc:
+            raise ApiError(422, f"the address cannot be used: {exc}") from None
     if not url and not opml_bytes:
         raise ApiError(422, "give a feed or article address, or an OPML file")
     result = await run_in_threadpool(reader.add_sources, [url] if url else [], opml_bytes)
@@ -207,6 +210,23 @@ async def sources_add(request: Request, token: Annotated[str, Form(max_length=50
 
 FEED_TYPES = {"rss": "application/rss+xml; charset=utf-8", "atom": "application/atom+xml; charset=utf-8",
               "json": "application/feed+json; charset=utf-8"}
+
+
+def public_base(request: Request) -> str:
+    """Where absolute links point: the configured public base URL, else the
+    address the server is bound to (never the client's Host header)."""
+    configured = request.app.state.base_url
+    if configured:
+        return configured
+    scheme = request.scope.get("scheme", "http")
+    server = request.scope.get("server")
+    if not server:
+        return f"{scheme}://localhost"
+    host, port = server[0], server[1]
+    if ":" in host:
+        host = f"[{host}]"
+    default = {"http": 80, "https": 443}.get(scheme)
+    return f"{scheme}://{host}" + ("" if port in (None, default) else f":{port}")
 
 
 def _feed_response(request: Request, kind: str, body: str) -> Response:
@@ -221,16 +241,18 @@ def _feed_response(request: Request, kind: str, body: str) -> Response:
 @router.get("/feed.{kind}")
 def front_feed(request: Request, kind: Literal["rss", "atom", "json"]):
     stories, _ = reader_of(request).front_page(0, 30)
-    feed = feeds.front_feed(str(request.base_url), stories)
+    feed = feeds.front_feed(public_base(request), stories)
     return _feed_response(request, kind, feeds.render(feed, kind))
 
 
 @router.get("/search.{kind}")
 def search_feed(request: Request, kind: Literal["rss", "atom", "json"], q: Annotated[str, Query(max_length=500)]):
-    if not q.strip():
+    q = search_words(q)
+    if not q:
         raise ApiError(400, "the query is empty")
+    rate_limit(request, "search")
     hits, _ = reader_of(request).search(q, offset=0, limit=50)
-    feed = feeds.search_feed(str(request.base_url), q, hits)
+    feed = feeds.search_feed(public_base(request), q, hits)
     return _feed_response(request, kind, feeds.render(feed, kind))
 
 

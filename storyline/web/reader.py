@@ -8,6 +8,7 @@ they queue instead of contending for the database.
 from __future__ import annotations
 
 import logging
+import re
 import tempfile
 import threading
 import time
@@ -24,6 +25,13 @@ PER_PAGE = 20
 RANKING_TTL = 2.0  # seconds between checks that the stored stories changed
 HALF_DAY_HOURS = 12.0
 GRAVITY = 1.5
+SEARCH_BUDGET = 2.0  # seconds one search may run (STORYLINE_SEARCH_BUDGET)
+_NOT_WORDS = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]+")
+
+
+def search_words(query: str | None) -> str:
+    """A query as typed, without control characters (NUL included); '' when nothing is left."""
+    return _NOT_WORDS.sub(" ", query or "").strip()
 
 
 def story_score(outlets: int, age_hours: float) -> float:
@@ -61,10 +69,13 @@ class _Ranking:
 
 
 class Reader:
-    def __init__(self, db: str, *, token: str | None = None, settings: FetchSettings | None = None):
+    def __init__(self, db: str, *, token: str | None = None, settings: FetchSettings | None = None,
+                 search_budget: float | None = SEARCH_BUDGET):
         self.db = str(db)
         self.token = token or None
         self.settings = settings or FetchSettings()
+        self.search_budget = search_budget
+        self.stopping = threading.Event()  # set when the server shuts down: searches stop at once
         self._local = threading.local()
         self._stores: list[SQLiteStore] = []
         self._stores_lock = threading.Lock()
@@ -235,12 +246,14 @@ class Reader:
     # -- search ---------------------------------------------------------------------------------
 
     def search(self, query: str, offset: int = 0, limit: int = PER_PAGE) -> tuple[list[dict], list[dict]]:
-        """(article hits with marked snippets, stories of the best hits) for a query."""
+        """(article hits with marked snippets, stories of the best hits) for a query;
+        SearchInterrupted past the search budget or when the server is stopping."""
         store = self.store()
+        bounds = {"budget": self.search_budget, "cancelled": self.stopping.is_set}
         if offset > 0:
-            return store.search_page(query, limit=limit, offset=offset), []
+            return store.search_page(query, limit=limit, offset=offset, **bounds), []
         # The first page: one ranked query gives the hits and the stories of the best 200.
-        best = store.search_page(query, limit=max(limit, 200), offset=0)
+        best = store.search_page(query, limit=max(limit, 200), offset=0, snippets=limit, **bounds)
         story_ids: list[int] = []
         for row in best:
             if row["story_id"] is not None and row["story_id"] not in story_ids:

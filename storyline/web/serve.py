@@ -2,23 +2,42 @@
 from __future__ import annotations
 
 import os
+import sys
 
 from storyline.config import FetchSettings
 
+# Seconds uvicorn waits, after SIGTERM, for requests in flight before cancelling them.
+SHUTDOWN_GRACE = 3.0
+
 
 def serve(db: str, *, host: str = "127.0.0.1", port: int = 8000, token: str | None = None,
-          workers: int = 1, access_log: bool = False, settings: FetchSettings | None = None) -> None:
+          workers: int = 1, access_log: bool = False, settings: FetchSettings | None = None,
+          base_url: str | None = None) -> None:
+    """`base_url` (default $STORYLINE_BASE_URL): the public URL absolute links use."""
     import uvicorn
 
     options = dict(host=host, port=port, log_level="warning", access_log=access_log,
-                   proxy_headers=False, server_header=False)
+                   proxy_headers=False, server_header=False, timeout_graceful_shutdown=SHUTDOWN_GRACE)
     if workers > 1:  # each worker process opens the app from the environment
         os.environ["STORYLINE_DB"] = str(db)
         if token:
             os.environ["STORYLINE_TOKEN"] = token
         if settings is not None and settings.allow_private:
             os.environ["STORYLINE_ALLOW_PRIVATE"] = "1"
+        if base_url:
+            os.environ["STORYLINE_BASE_URL"] = base_url
         uvicorn.run("storyline.web.app:app_from_env", factory=True, workers=workers, **options)
         return
     from storyline.web import create_app
-    uvicorn.run(create_app(db, token=token, settings=settings), **options)
+
+    app = create_app(db, token=token, settings=settings, base_url=base_url)
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig, frame) -> None:
+            app.state.reader.stopping.set()  # searches in flight stop now, not after the grace period
+            super().handle_exit(sig, frame)
+
+    server = Server(uvicorn.Config(app, **options))
+    server.run()
+    if not server.started:  # as uvicorn.run: the address could not be bound
+        sys.exit(3)
