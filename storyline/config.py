@@ -24,6 +24,9 @@ def _env_flag(name: str) -> bool:
 @dataclass
 class FetchSettings:
     timeout: float = 15.0  # seconds, per connect/read/write/pool step
+    # seconds for one whole fetch: DNS, connects, every redirect hop, retries and
+    # their backoff, and the whole body (a body dribbled a byte at a time ends here)
+    deadline: float = 60.0
     max_bytes: int = 10 * 1024 * 1024
     max_redirects: int = 5
     retries: int = 2  # extra attempts after a timeout or a 5xx

@@ -194,10 +194,19 @@ def test_canonical_url_drops_tracking_and_fragments():
     assert a == b == "https://news.example/2026/story?a=1&b=2"
 
 
-def test_connection_to_a_private_peer_is_refused_even_if_dns_changed(server):
-    """DNS rebinding: the policy's lookup said 'public', the connection went to loopback."""
+def test_connection_goes_to_the_vetted_address_not_to_a_second_lookup(server):
+    """DNS rebinding: the name is resolved once, and the connection goes to the address that
+    passed the policy (127.0.0.2 stands in for a public one), never to where a second lookup of
+    'localhost' would lead (the loopback server)."""
     server.page("/rebind", "<html>secret</html>")
-    lying_resolver = lambda host, port: ["93.184.216.34"]  # noqa: E731 - what a first lookup said
-    with Fetcher(FetchSettings(allow_private=False, retries=0), resolver=lying_resolver) as fetcher:
-        with pytest.raises(RefusedURL, match="resolves to 127.0.0.1"):
+    lookups = []
+
+    def resolver(host, port):
+        lookups.append(host)
+        return ["127.0.0.2"]
+
+    settings = FetchSettings(allowed_networks=("127.0.0.2/32",), retries=0)
+    with Fetcher(settings, resolver=resolver) as fetcher:
+        with pytest.raises(FetchError, match="cannot fetch"):  # nothing listens on 127.0.0.2
             fetcher.get(f"http://localhost:{server.port}/rebind")
+    assert server.hits("/rebind") == 0 and lookups == ["localhost"]

@@ -1,19 +1,33 @@
 """HTTP fetching with the limits a long-running reader needs.
 
-Redirects are followed by hand so that every hop passes the address policy;
-bodies are streamed so the size cap holds even when Content-Length lies.
+Redirects are followed by hand so that every hop passes the address policy.
+Connections go through `GuardedBackend`, which connects only to vetted
+addresses and ends every network step by the fetch's overall deadline. Bodies
+are read raw and decompressed here, a bounded step at a time, so the size cap
+holds across every compression layer and whatever Content-Length claims.
+`Fetcher.get` raises nothing but FetchError, whatever string it is given.
 """
 from __future__ import annotations
 
 import threading
 import time
+import zlib
 from collections import defaultdict
-from urllib.parse import urljoin, urlsplit
+from collections.abc import Iterator
 
+import httpcore
 import httpx
 
 from storyline.config import FetchSettings
-from storyline.fetch.guard import AddressPolicy, FetchError, Resolver
+from storyline.fetch.guard import (
+    AddressPolicy,
+    FetchError,
+    FetchScope,
+    GuardedBackend,
+    Resolver,
+    current_fetch,
+    printable,
+)
 from storyline.model import Fetched
 
 _REDIRECTS = {301, 302, 303, 307, 308}
@@ -42,6 +56,11 @@ ACCEPT = (
     "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,"
     "application/feed+json,application/xml;q=0.9,text/plain;q=0.8,*/*;q=0.1"
 )
+ACCEPT_ENCODING = "gzip, deflate"
+_ZLIB_WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
+MAX_ENCODINGS = 3  # compression layers one response may stack
+_DECODE_STEP = 64 * 1024  # most bytes one layer turns out per call, whatever its input
+_DEADLINE_SLACK = 0.05  # seconds: a timeout this close to the deadline is the deadline
 
 
 class _Retryable(FetchError):
@@ -55,16 +74,34 @@ def describe_binary(body: bytes) -> str | None:
     return None
 
 
+class _GuardedTransport(httpx.HTTPTransport):
+    """httpx's own transport over a connection pool that connects through the guard.
+
+    HTTPTransport accepts no network backend, so its pool is replaced; `_pool` is
+    all its handle_request uses (httpx is pinned in requirements.txt)."""
+
+    def __init__(self, backend: httpcore.NetworkBackend, limits: httpx.Limits):
+        super().__init__(limits=limits, trust_env=False)
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=backend,
+        )
+
+
 class Fetcher:
     def __init__(self, settings: FetchSettings | None = None, resolver: Resolver | None = None):
         self.settings = settings or FetchSettings()
         self.policy = AddressPolicy(self.settings, resolver)
-        timeout = httpx.Timeout(self.settings.timeout)
+        limits = httpx.Limits(max_connections=self.settings.workers * 2)
         self.client = httpx.Client(
-            timeout=timeout,
+            transport=_GuardedTransport(GuardedBackend(self.policy), limits),
+            timeout=httpx.Timeout(self.settings.timeout),
             follow_redirects=False,
-            headers={"User-Agent": self.settings.user_agent, "Accept": ACCEPT},
-            limits=httpx.Limits(max_connections=self.settings.workers * 2),
+            headers={"User-Agent": self.settings.user_agent, "Accept": ACCEPT,
+                     "Accept-Encoding": ACCEPT_ENCODING},
             trust_env=False,  # a proxy from the environment would bypass the address policy
         )
         self._host_slots: dict[str, threading.BoundedSemaphore] = defaultdict(
@@ -82,50 +119,78 @@ class Fetcher:
         self.close()
 
     def get(self, url: str, etag: str | None = None, last_modified: str | None = None) -> Fetched:
-        """Fetch one URL, retrying timeouts and server errors with backoff."""
+        """Fetch one URL, retrying timeouts and server errors with backoff, all of it
+        (connects, redirects, retries, the body) within the overall deadline."""
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
+        scope = FetchScope(url, time.monotonic() + self.settings.deadline)
+        token = current_fetch.set(scope)
+        try:
+            return self._with_retries(url, headers, scope)
+        finally:
+            current_fetch.reset(token)
+
+    def _with_retries(self, url: str, headers: dict[str, str], scope: FetchScope) -> Fetched:
         delay = self.settings.backoff
         for attempt in range(self.settings.retries + 1):
             try:
-                return self._follow(url, headers)
+                return self._follow(url, headers, scope)
             except _Retryable as exc:
+                tries = attempt + 1
                 if attempt == self.settings.retries:
-                    tries = self.settings.retries + 1
                     raise FetchError(f"{exc} (gave up after {tries} attempts)") from None
+                if scope.remaining() <= delay:
+                    raise FetchError(f"{exc} (gave up after {tries} attempts: no time left "
+                                     f"within the {self.settings.deadline:g} s deadline)") from None
                 time.sleep(delay)
                 delay *= 2
         raise AssertionError("unreachable")
 
-    def _slot(self, url: str) -> threading.BoundedSemaphore:
-        host = (urlsplit(url).hostname or "").lower()
-        with self._slots_lock:
-            return self._host_slots[host]
+    def _past_deadline(self, url: str) -> FetchError:
+        return FetchError(
+            f"fetching {printable(url)} took longer than the {self.settings.deadline:g} s deadline")
 
-    def _follow(self, url: str, headers: dict[str, str]) -> Fetched:
-        current = url
-        seen = {url}
+    def _follow(self, url: str, headers: dict[str, str], scope: FetchScope) -> Fetched:
+        current, shown = self.policy.check_url(url), url
+        seen = {str(current)}
         for _hop in range(self.settings.max_redirects + 1):
-            self.policy.check_url(current)
-            with self._slot(current):
-                result = self._request(url, current, headers)
+            scope.url = shown
+            result = self._request_in_slot(url, current, shown, headers, scope)
             if isinstance(result, Fetched):
                 return result
-            target = urljoin(current, result)
-            if target in seen:
-                raise FetchError(f"redirect loop at {current} -> {target}")
-            seen.add(target)
-            current = target
+            try:
+                target = current.join(result)
+            except (httpx.InvalidURL, ValueError) as exc:
+                raise FetchError(f"bad redirect from {printable(shown)} to {printable(result)}: "
+                                 f"{printable(str(exc))}") from None
+            if str(target) in seen:
+                raise FetchError(f"redirect loop at {printable(shown)} -> {printable(str(target))}")
+            seen.add(str(target))
+            current, shown = self.policy.check_url(target), str(target)
         raise FetchError(f"too many redirects (more than {self.settings.max_redirects})")
 
-    def _request(self, original: str, url: str, headers: dict[str, str]) -> Fetched | str:
-        """One request: a Fetched, or the Location to follow."""
+    def _request_in_slot(self, original: str, url: httpx.URL, shown: str,
+                         headers: dict[str, str], scope: FetchScope) -> Fetched | str:
+        with self._slots_lock:
+            slot = self._host_slots[url.host]
+        if not slot.acquire(timeout=max(scope.remaining(), 0)):
+            raise self._past_deadline(original)
         try:
-            with self.client.stream("GET", url, headers=headers) as resp:
-                self._check_peer(resp, url)
+            return self._request(original, url, shown, headers, scope)
+        finally:
+            slot.release()
+
+    def _request(self, original: str, url: httpx.URL, shown: str,
+                 headers: dict[str, str], scope: FetchScope) -> Fetched | str:
+        """One request: a Fetched, or the Location to follow."""
+        where = printable(shown)
+        step = min(self.settings.timeout, max(scope.remaining(), 0.001))
+        try:
+            with self.client.stream("GET", url, headers=headers, timeout=step) as resp:
+                self._check_peer(resp, shown)
                 status = resp.status_code
                 if status in _REDIRECTS:
                     location = resp.headers.get("location")
@@ -133,27 +198,33 @@ class Fetcher:
                         raise FetchError(f"HTTP {status} redirect without a Location header")
                     return location
                 if status == 304:
-                    return Fetched(original, url, 304, "", None, b"",
+                    return Fetched(original, shown, 304, "", None, b"",
                                    resp.headers.get("etag"), resp.headers.get("last-modified"))
+                reason = printable(resp.reason_phrase, 80)
                 if status >= 500 or status == 429:
-                    raise _Retryable(f"HTTP {status} {resp.reason_phrase} from {url}")
+                    raise _Retryable(f"HTTP {status} {reason} from {where}")
                 if status >= 400:
-                    raise FetchError(f"HTTP {status} {resp.reason_phrase} from {url}")
+                    raise FetchError(f"HTTP {status} {reason} from {where}")
                 media_type, charset = _content_type(resp.headers.get("content-type", ""))
                 if media_type and not media_type.startswith(_TEXT_TYPES):
-                    raise FetchError(f"unsupported content type {media_type} at {url}")
-                body = self._read_capped(resp, url)
+                    raise FetchError(f"unsupported content type {printable(media_type, 80)} at {where}")
+                body = self._read_body(resp, original, where, scope)
         except httpx.TimeoutException:
-            raise _Retryable(f"timed out after {self.settings.timeout:g}s fetching {url}") from None
-        except httpx.TransportError as exc:
-            raise FetchError(f"cannot fetch {url}: {exc or type(exc).__name__}") from None
+            if scope.remaining() <= _DEADLINE_SLACK:
+                raise self._past_deadline(original) from None
+            raise _Retryable(f"timed out after {self.settings.timeout:g}s fetching {where}") from None
+        except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, ValueError) as exc:
+            # connection refused or reset, a malformed response, a header value httpx cannot send
+            raise FetchError(f"cannot fetch {where}: {printable(str(exc) or type(exc).__name__)}") from None
         binary = describe_binary(body)
         if binary:
-            raise FetchError(f"unsupported content at {url}: {binary}, not a web page or feed")
-        return Fetched(original, url, status, media_type, charset, body,
+            raise FetchError(f"unsupported content at {where}: {binary}, not a web page or feed")
+        return Fetched(original, shown, status, media_type, charset, body,
                        resp.headers.get("etag"), resp.headers.get("last-modified"))
 
     def _check_peer(self, resp: httpx.Response, url: str) -> None:
+        # GuardedBackend already checked the peer before sending; this holds even
+        # for a connection that did not come from it.
         stream = resp.extensions.get("network_stream")
         if stream is None:
             return
@@ -161,18 +232,100 @@ class Fetcher:
         if peer:
             self.policy.check_address(str(peer[0]), url)
 
-    def _read_capped(self, resp: httpx.Response, url: str) -> bytes:
+    def _read_body(self, resp: httpx.Response, original: str, where: str, scope: FetchScope) -> bytes:
+        """The decoded body, refused as soon as the raw or the decoded bytes pass the cap."""
         cap = self.settings.max_bytes
-        declared = resp.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > cap:
-            raise FetchError(f"{url} is {int(declared):,} bytes, over the {cap:,}-byte limit")
-        chunks, size = [], 0
-        for chunk in resp.iter_bytes():
-            size += len(chunk)
-            if size > cap:
-                raise FetchError(f"{url} is larger than the {cap:,}-byte limit")
-            chunks.append(chunk)
-        return b"".join(chunks)
+        declared = resp.headers.get("content-length", "").strip()
+        if declared.isascii() and declared.isdigit() and (len(declared) > 18 or int(declared) > cap):
+            size = f"{int(declared):,}" if len(declared) <= 18 else printable(declared, 30)
+            raise FetchError(f"{where} is {size} bytes, over the {cap:,}-byte limit")
+        layers = _layers(resp.headers.get("content-encoding", ""), cap, where)
+        body = bytearray()
+        raw_size = 0
+        for chunk in resp.iter_raw():
+            raw_size += len(chunk)
+            if raw_size > cap:
+                raise FetchError(f"{where} is larger than the {cap:,}-byte limit")
+            for piece in _decoded(chunk, layers):
+                body += piece
+                if len(body) > cap:
+                    raise FetchError(f"{where} is larger than the {cap:,}-byte limit once decompressed")
+            if scope.remaining() <= 0:
+                raise self._past_deadline(original)
+        for layer in layers:
+            layer.check_complete()
+        return bytes(body)
+
+
+class _Inflater:
+    """One gzip or deflate layer, turning out at most _DECODE_STEP bytes per zlib call,
+    and no more than the cap in all."""
+
+    def __init__(self, encoding: str, cap: int, where: str):
+        self.encoding, self.cap, self.where = encoding, cap, where
+        self._zlib = zlib.decompressobj(_ZLIB_WBITS[encoding])
+        self._first = True
+        self._fed = False
+        self._produced = 0
+
+    def check_complete(self) -> None:
+        """Refuse a stream cut short: a page decoded from part of one would lose text silently."""
+        if self._fed and not self._zlib.eof:
+            raise FetchError(f"cannot decode {self.where}: its {self.encoding}-compressed body is cut short")
+
+    def decode(self, data: bytes) -> Iterator[bytes]:
+        self._fed = self._fed or bool(data)
+        if self._zlib.eof:
+            return  # what follows the end of the compressed stream is ignored, as httpx does
+        piece = self._inflate(data)
+        while True:
+            if piece:
+                self._produced += len(piece)
+                if self._produced > self.cap:
+                    raise FetchError(
+                        f"{self.where} is larger than the {self.cap:,}-byte limit once decompressed")
+                yield piece
+            # A full step may leave output pending inside zlib even with no input left.
+            if self._zlib.eof or (not self._zlib.unconsumed_tail and len(piece) < _DECODE_STEP):
+                return
+            piece = self._inflate(self._zlib.unconsumed_tail)
+
+    def _inflate(self, data: bytes) -> bytes:
+        try:
+            piece = self._zlib.decompress(data, _DECODE_STEP)
+        except zlib.error:
+            if self.encoding == "deflate" and self._first:
+                # "deflate" is often sent raw, without the zlib wrapper it should have
+                self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
+                self._first = False
+                return self._inflate(data)
+            raise FetchError(f"cannot decode {self.where}: the body is not valid {self.encoding} "
+                             f"data, though its Content-Encoding says so") from None
+        self._first = False
+        return piece
+
+
+def _layers(header: str, cap: int, where: str) -> list[_Inflater]:
+    """Decoders for a Content-Encoding header, in the order they are to be undone."""
+    names = [name.strip().lower() for name in header.split(",")]
+    names = [name for name in names if name and name != "identity"]
+    if len(names) > MAX_ENCODINGS:
+        raise FetchError(f"{where} is compressed {len(names)} times over (at most "
+                         f"{MAX_ENCODINGS} layers are accepted)")
+    for name in names:
+        if name not in _ZLIB_WBITS:
+            raise FetchError(f"unsupported content encoding {printable(name, 40)!r} at {where}")
+    return [_Inflater(name, cap, where) for name in reversed(names)]  # the last applied comes off first
+
+
+def _decoded(data: bytes, layers: list[_Inflater]) -> Iterator[bytes]:
+    """`data` through every layer, a bounded piece at a time."""
+    if not layers:
+        if data:
+            yield data
+        return
+    for piece in layers[0].decode(data):
+        yield from _decoded(piece, layers[1:])
 
 
 def _content_type(header: str) -> tuple[str, str | None]:
