@@ -189,6 +189,8 @@ def _settings(args) -> FetchSettings:
         settings.allow_private = True
     if args.timeout is not None:
         settings.timeout = args.timeout
+    if args.deadline is not None:
+        settings.deadline = args.deadline
     return settings
 
 
@@ -476,6 +478,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="allow fetching private, loopback and link-local addresses")
     parser.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
                         help="seconds per network step (above 0, at most 3600; default 15)")
+    parser.add_argument("--deadline", type=_seconds, default=None, metavar="SECONDS",
+                        help="seconds for one whole fetch: connect, redirects, retries and body "
+                             "(above 0, at most 3600; default 60)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def command(name: str, func, help_text: str) -> argparse.ArgumentParser:

@@ -232,6 +232,8 @@ USAGE_ERRORS = [
     (["articles", "--offset", str(2**64)], "--offset"),
     (["articles", "--offset", "-1"], "--offset"),
     (["stories", "--limit", "0"], "--limit"),
+    (["--deadline", "nan", "fetch"], "--deadline"),
+    (["--deadline", "0", "fetch"], "--deadline"),
     (["serve", "--port", "99999"], "--port"),
     (["serve", "--port", "-1"], "--port"),
     (["serve", "--workers", "0"], "--workers"),
@@ -448,3 +450,21 @@ def test_serve_reads_the_token_from_a_file_and_links_to_the_base_url(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=15)
+
+
+def test_deadline_bounds_a_whole_fetch_from_the_command_line(tmp_path, server):
+    """A page dribbled a byte every 0.2 s never trips the per-step timeout; --deadline ends it."""
+    from tests.conftest import Reply
+
+    def dribble():
+        while True:
+            time.sleep(0.2)
+            yield b"a"
+    server.routes["/slow"] = lambda _r: Reply(200, dribble(), {"Content-Type": "text/html"})
+    started = time.monotonic()
+    proc = run("--db", str(tmp_path / "news.db"), "--allow-private", "--deadline", "1.5", "add", "--json",
+               server.url("/slow"))
+    report = json.loads(proc.stdout)
+    assert proc.returncode == 0 and report["added"] == 0
+    assert "1.5 s deadline" in report["failed"][0]["error"]
+    assert time.monotonic() - started < 15  # interpreter start-up included
