@@ -158,6 +158,15 @@ def test_hammering_search_from_one_client_gets_429(app_client):
     assert other.get("/api/search?q=river").status_code == 200
 
 
+def test_rate_limits_come_from_the_environment(app_client, monkeypatch):
+    monkeypatch.setenv("STORYLINE_SEARCH_RATE", "2")
+    c = app_client()
+    assert [c.get("/api/search?q=river").status_code for _ in range(3)] == [200, 200, 429]
+    monkeypatch.setenv("STORYLINE_AUTH_RATE", "ten")
+    with pytest.raises(ValueError, match="STORYLINE_AUTH_RATE must be a whole number"):
+        app_client()
+
+
 # -- 2. never a 500 ------------------------------------------------------------------------------
 
 BAD_IDS = [str(2 ** 63), str(2 ** 63 - 1), str(2 ** 64 + 5), "-1", "0", str(-(2 ** 63) - 1), "1" * 5000,
