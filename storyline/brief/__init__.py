@@ -9,7 +9,7 @@ from storyline.brief import cite, pool as pooling, select
 from storyline.model import Agreement, Brief, BriefSentence, Facts, Source
 from storyline.summary import summarize
 
-METHOD = "storyline-brief-1"  # change when the method changes: stored briefs are keyed by it
+METHOD = "storyline-brief-2"  # change when the method changes: stored briefs are keyed by it
 DEFAULT_WORDS = 120
 
 

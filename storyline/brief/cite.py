@@ -11,6 +11,8 @@ bench.briefs.paraphrase`): precision 1.00, recall 0.71 there.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from storyline.brief.pool import Pool
@@ -18,6 +20,15 @@ from storyline.model import Agreement, Statement
 
 PARAPHRASE = 0.35
 CONTAINMENT = 0.5
+
+
+@dataclass
+class SharedStatement(Statement):
+    """A statement several outlets make: `outlets` of the story's `of` outlets
+    state it ("Reported by 2 of 3 outlets"; all of them only when equal)."""
+
+    outlets: int = 0
+    of: int = 0
 
 
 def states(pool: Pool, i: int, j: int, cosine: float = PARAPHRASE, containment: float = CONTAINMENT) -> bool:
@@ -58,15 +69,17 @@ def citations(pool: Pool, i: int, backing: dict[int, int]) -> list:
 
 def agreement(pool: Pool, scores: list[float], backing: list[dict[int, int]], *, shared_limit: int = 8,
               only_limit: int = 3, redundancy: float = 0.5) -> Agreement:
-    """What two or more outlets report, and what a single source alone says;
-    `backing` holds every sentence's supporters.
+    """What two or more outlets report (and how many of the story's outlets
+    do), and what a single source alone says; `backing` holds every
+    sentence's supporters.
 
     Near-copies are one voice: a statement supported only by a copy of its
     own source is not "shared", and a copy gets no "only in" of its own.
     """
     outlets = [pool.sources[k].outlet or str(pool.sources[k].id) for k in range(len(pool.sources))]
+    story_outlets = len(set(outlets))
     order = sorted(range(len(pool.sentences)), key=lambda i: -scores[i])
-    shared: list[Statement] = []
+    shared: list[SharedStatement] = []
     shared_picked: list[int] = []
     alone: dict[int, list[int]] = {}
     for i in order:
@@ -76,7 +89,7 @@ def agreement(pool: Pool, scores: list[float], backing: list[dict[int, int]], *,
         if len(voices) >= 2 and len(distinct_outlets) >= 2:
             if len(shared) < shared_limit and not pool.repeats(i, shared_picked, redundancy):
                 ids = [pool.sources[s].id for s in sorted([own, *backing[i]], key=pool.reading_order)]
-                shared.append(Statement(pool.sentences[i].text, ids))
+                shared.append(SharedStatement(pool.sentences[i].text, ids, len(distinct_outlets), story_outlets))
                 shared_picked.append(i)
         elif len(voices) == 1 and pool.sources[own].duplicate_of is None:
             picked = alone.setdefault(own, [])

@@ -31,6 +31,13 @@ _CLOCK = re.compile(r"(?:(?P<qual>about|around|shortly before|shortly after|just
 _DATE = re.compile(r"\b(?:(?:on|since|by|until|from)\s+)?(?P<date>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?"
                    r"(?:\s+\d{1,2}(?:st|nd|rd|th)?)?(?:,?\s+\d{4})?|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|[,;:()“”\"—–]|\.(?=\s|$)")
+# A person's age: "67-year-old", "67 years old", "aged 67", "Walter Pennick, 67, said".
+_AGE = re.compile(
+    rf"(?<![\w$.,-])(?P<num>\d{{1,3}}|{_WORD_NUMBER})(?:[- ]years?[- ]old\b)|"
+    rf"\baged\s+(?P<aged>\d{{1,3}}|{_WORD_NUMBER})\b|"
+    rf"(?<=[A-Z][a-z]),\s+(?P<apposed>\d{{1,3}}),\s+(?=[a-z])", re.I)
+# Sources that give one person's age differ by a birthday or a slip, not more.
+AGE_SPREAD = 2
 
 # Counts of these say nothing by themselves ("12 people", "30 days"); they need a
 # word saying what happened to them ("injured") or an "of ..." ("months of monitoring").
@@ -96,15 +103,23 @@ class Claim:
     label: str  # readable: "people injured"
     value: object  # comparable value (a number, an ISO date, a clock time)
     written: str  # as the source gives it: "about 60"
+    # Values further apart than this are taken to be about different things
+    # (two people's ages), not a disagreement; None: any difference conflicts.
+    spread: float | None = None
 
 
 def claims(sentence: str, published=None) -> list[Claim]:
     found = []
     clause_starts = [0] + [m.end() for m in re.finditer(r"[,;:—–]", sentence)]
+    ages = _ages(sentence)
+    taken = {start for start, _ in ages}
     for match in _QUANTITY.finditer(sentence):
+        if match.start("num") in taken:
+            continue  # "68 years old" is an age, not a count of years
         claim = _quantity(sentence, match, clause_starts)
         if claim:
             found.append(claim)
+    found.extend(claim for _, claim in ages)
     found.extend(_ordinals(sentence))
     found.extend(_tallies(sentence))
     found.extend(_clock_times(sentence, clause_starts))
@@ -242,6 +257,17 @@ def _written(qualifier: str, num: float, scale: str, unit: str, match) -> str:
     elif unit == "percent":
         shown += "%"
     return f"{qualifier} {shown}".strip()
+
+
+def _ages(sentence: str) -> list[tuple[int, Claim]]:
+    """(where the number starts, claim) for every age the sentence gives."""
+    found = []
+    for match in _AGE.finditer(sentence):
+        group = next(g for g in ("num", "aged", "apposed") if match.group(g))
+        age = _number(match.group(group))
+        if age and 0 < age < 125:
+            found.append((match.start(group), Claim(("age",), "age", age, f"{age:g}", spread=AGE_SPREAD)))
+    return found
 
 
 def _ordinals(sentence: str) -> list[Claim]:

@@ -50,6 +50,9 @@ def _conflict(label: str, per_source: dict) -> Conflict | None:
     values = _merge_compatible(values)
     if len(values) < 2:
         return None
+    spreads = [c.spread for claims in per_source.values() for c in claims if c.spread is not None]
+    if spreads and max(values) - min(values) > min(spreads):
+        return None  # too far apart to be one thing told two ways (two people's ages)
     return Conflict(about=label, values=[ConflictValue(written, ids) for written, ids in values.values()])
 
 

@@ -1,4 +1,12 @@
-"""People, organisations and places: clean entity texts and merge name variants."""
+"""People, organisations and places: clean entity texts and merge name variants.
+
+One name is one entity whatever its hyphens, spacing, punctuation and case
+("Kim Jong Un", "Kim Jong-un", "KIM JONG UN"); a country is one place under any
+of its ISO or CLDR names and codes ("U.S.", "US", "United States"); a short form
+joins the one full name it stands for ("Whitlock", "FBI"). A name seen only in
+chrome-like lines, or a lone common word the model called an organisation
+("Police", "Defense", "Council"), is not a fact of the story.
+"""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -8,6 +16,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from storyline.facts import aliases
 from storyline.model import Mention
 
 # Words before a name that are a title or role, not part of the name.
@@ -34,17 +43,36 @@ association alliance office bureau agency university college hospital times news
 wire dispatch observer post herald coalition network board fire police energy bank club party
 press service services union team rovers united
 """.split())
+# Place words that make an "organisation" a place: the model calls forests and
+# bridges organisations ("Brennan Ridge State Forest"). Not buildings ("school",
+# "center"), nor "state" or "city", which often name a team or a university.
+GEOGRAPHIC_WORDS = PLACE_WORDS - frozenset("""
+state city school library center centre hall square plaza airport station stadium field gardens manor
+""".split())
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _LEADING_THE = re.compile(r"^(?:the|The|THE)\s+")
+
+
+@dataclass(frozen=True)
+class Found:
+    """One mention of a name, as the facts stage read it."""
+
+    text: str
+    label: str  # PER, ORG or LOC
+    article: object
+    prose: bool = True  # in a sentence, not in a chrome-like line
+    alone: bool = True  # used on its own, not at a sentence start or glued to other capitals
 
 
 @dataclass
 class _Entity:
     key: str  # folded form that decides identity
-    tokens: list
+    tokens: list  # folded words, hyphenated ones split ("Ortiz-Crane" -> "ortiz", "crane")
     forms: Counter = field(default_factory=Counter)
     labels: Counter = field(default_factory=Counter)
     articles: dict = field(default_factory=dict)  # article id -> mentions (dict keeps order)
+    prose: int = 0  # mentions in prose
+    alone: int = 0  # mentions standing alone
 
     @property
     def label(self) -> str:
@@ -59,9 +87,21 @@ def fold(name: str) -> str:
     return " ".join(re.sub(r"[^\w\s-]", " ", plain.casefold()).split())
 
 
+@lru_cache(maxsize=65536)
+def identity(name: str) -> str:
+    """What decides that two spellings are one name: the letters and digits,
+    folded; hyphens, spaces and punctuation do not count ("Kim Jong-un")."""
+    return re.sub(r"[\W_]+", "", fold(name))
+
+
+def _tokens(name: str) -> list[str]:
+    return fold(name).replace("-", " ").split()
+
+
 def clean(text: str, label: str) -> str | None:
     """The entity as a name, or None when it is junk."""
     name = " ".join(text.split()).strip(" ,;:\"“”‘’()[]")
+    name = re.sub(r"\s+\(.*$", "", name)  # "Federal Bureau of Investigation (FBI"
     name = _LEADING_THE.sub("", name)
     name = _POSSESSIVE.sub("", name).strip()
     if label == "PER":
@@ -75,13 +115,16 @@ def clean(text: str, label: str) -> str | None:
 
 
 def _relabel(text: str, label: str) -> str:
-    if label != "PER":
-        return label
-    last = fold(text).split()[-1:] or [""]
-    if last[0] in PLACE_WORDS:
+    """The head noun overrules the model: "Kettle Road" is no person, "Brennan
+    Ridge State Forest" no organisation."""
+    last = (fold(text).split()[-1:] or [""])[0]  # "Reyes-Park" is no park
+    if label == "PER":
+        if last in PLACE_WORDS:
+            return "LOC"
+        if last in ORGANISATION_WORDS:
+            return "ORG"
+    elif label == "ORG" and last in GEOGRAPHIC_WORDS and last not in ORGANISATION_WORDS:
         return "LOC"
-    if last[0] in ORGANISATION_WORDS:
-        return "ORG"
     return label
 
 
@@ -96,22 +139,30 @@ def _looks_like_name(name: str) -> bool:
     return fold(name) not in TITLES
 
 
-def merge(found: list[tuple[str, str, object]]) -> dict[str, list[Mention]]:
-    """Mentions per type (PER / ORG / LOC) from (text, type, article id) triples,
-    in reading order. Variants merge: a short form into the one full form that
-    contains it ("Whitlock" into "Dana Whitlock", "Water Authority" into
-    "Calder County Water Authority"), preferring full forms in the same article."""
+def merge(found: list[Found | tuple], common: frozenset = frozenset(),
+          dictionary: frozenset = frozenset()) -> dict[str, list[Mention]]:
+    """Mentions per type (PER / ORG / LOC) from `Found` mentions (or (text,
+    type, article) triples), in reading order. `common` holds the words the
+    story writes in lower case, `dictionary` the language's common words: a
+    lone capitalised common word is not an organisation."""
     entities: dict[str, _Entity] = {}
-    for text, label, article in found:
-        label = _relabel(text, label)
-        name = clean(text, label)
+    for mention in found:
+        mention = mention if isinstance(mention, Found) else Found(*mention)
+        label = _relabel(mention.text, mention.label)
+        name = clean(mention.text, label)
         if name is None:
             continue
-        key = fold(name)
-        entity = entities.setdefault(key, _Entity(key, key.split()))
+        code = aliases.country(name) if label != "PER" else None
+        key = f"country:{code}" if code else identity(name)
+        entity = entities.setdefault(key, _Entity(key, _tokens(name)))
+        if len(_tokens(name)) > len(entity.tokens):
+            entity.tokens = _tokens(name)
         entity.forms[name] += 1
         entity.labels[label] += 1
-        entity.articles[article] = entity.articles.get(article, 0) + 1
+        entity.articles[mention.article] = entity.articles.get(mention.article, 0) + 1
+        entity.prose += mention.prose
+        entity.alone += mention.alone
+    _join_countries(entities)
     _relabel_single_words(entities)
     merged_into = _short_forms(entities)
     groups: dict[str, list[_Entity]] = defaultdict(list)
@@ -121,13 +172,17 @@ def merge(found: list[tuple[str, str, object]]) -> dict[str, list[Mention]]:
     ranked = []
     for head_key, members in groups.items():
         head = entities[head_key]
+        if not any(m.prose for m in members):
+            continue  # named only in chrome-like lines
+        if len(members) == 1 and _lone_common_word(head, entities, common, dictionary):
+            continue
         articles: dict = {}
         forms: Counter = Counter()
         for member in members:
             forms.update(member.forms)
             for article, count in member.articles.items():
                 articles[article] = articles.get(article, 0) + count
-        name = _fullest(head.forms)
+        name = _fullest(forms, country=head.key.startswith("country:"))
         variants = sorted({form for form in forms if form != name}, key=lambda f: (-forms[f], f))
         ranked.append((head.label, -len(articles), -sum(articles.values()), len(ranked),
                        Mention(name=name, articles=list(articles), variants=variants)))
@@ -136,9 +191,49 @@ def merge(found: list[tuple[str, str, object]]) -> dict[str, list[Mention]]:
     return result
 
 
-def _fullest(forms: Counter) -> str:
-    longest = max(len(form.split()) for form in forms)
-    return max((form for form in forms if len(form.split()) == longest), key=lambda f: forms[f])
+def _fullest(forms: Counter, country: bool = False) -> str:
+    """The form with the most words; then one not in capitals; then the most
+    used. A country goes by the name most used ("Israel", not "State of Israel")."""
+    if country:
+        words = [f for f in forms if not aliases.is_acronym(f)] or list(forms)
+        return max(words, key=lambda f: (forms[f], len(f)))
+    return max(forms, key=lambda f: (len(_tokens(f)), not f.isupper(), forms[f], -len(f)))
+
+
+def _lone_common_word(entity: _Entity, entities: dict[str, _Entity], common: frozenset,
+                      dictionary: frozenset) -> bool:
+    """A one-word "organisation" that is a common word of the language ("Police",
+    "Defense", "Council") and that the story shows to be no name of its own: it
+    is written in lower case too, is never used on its own (only at the start of
+    a sentence or glued to other capitalised words), or is a word of a longer name."""
+    if entity.label != "ORG" or len(entity.tokens) != 1 or aliases.is_acronym(next(iter(entity.forms))):
+        return False
+    word = entity.tokens[0]
+    if not {word, word.rstrip("s"), word[:-2] if word.endswith("es") else word} & dictionary:
+        return False
+    in_longer_name = any(word in other.tokens for other in entities.values() if len(other.tokens) > 1)
+    return word in common or not entity.alone or in_longer_name
+
+
+def _join_countries(entities: dict[str, _Entity]) -> None:
+    """A country's name the model once took for a person ("KATHMANDU, Nepal (AP)")
+    joins the country when the story names it as a place too; alone it stays a
+    person ("Chad", "Jordan")."""
+    for key, entity in list(entities.items()):
+        codes = {aliases.country(form) for form in entity.forms} - {None}
+        place = entities.get(f"country:{codes.pop()}") if len(codes) == 1 and not key.startswith("country:") else None
+        if place is None:
+            continue
+        place.forms.update(entity.forms)
+        place.labels.update(entity.labels)
+        for article, count in entity.articles.items():
+            place.articles[article] = place.articles.get(article, 0) + count
+        place.prose += entity.prose
+        place.alone += entity.alone
+        del entities[key]
+    for key, entity in entities.items():
+        if key.startswith("country:"):
+            entity.labels = Counter({"LOC": 1})
 
 
 def _relabel_single_words(entities: dict[str, _Entity]) -> None:
@@ -147,11 +242,12 @@ def _relabel_single_words(entities: dict[str, _Entity]) -> None:
     last_names = {e.tokens[-1] for e in entities.values() if e.label == "PER" and len(e.tokens) > 1}
     organisation_starts = {e.tokens[0] for e in entities.values() if e.label == "ORG" and len(e.tokens) > 1}
     for entity in entities.values():
-        if len(entity.tokens) != 1:
+        if len(entity.tokens) != 1 or entity.key.startswith("country:"):
             continue
-        if entity.label != "PER" and entity.key in last_names:
+        word = entity.tokens[0]
+        if entity.label != "PER" and word in last_names:
             entity.labels["PER"] = sum(entity.labels.values()) + 1
-        elif entity.label == "PER" and entity.key in organisation_starts - last_names:
+        elif entity.label == "PER" and word in organisation_starts - last_names:
             # "Corvane said" is Corvane Energy
             entity.labels["ORG"] = sum(entity.labels.values()) + 1
 
@@ -159,17 +255,27 @@ def _relabel_single_words(entities: dict[str, _Entity]) -> None:
 def _short_forms(entities: dict[str, _Entity]) -> dict[str, str]:
     """key of a short form -> key of the full form it stands for."""
     merged = {}
+    by_token: dict[str, list[_Entity]] = defaultdict(list)  # only names sharing a word can be a short form
+    for entity in entities.values():
+        for token in set(entity.tokens):
+            by_token[token].append(entity)
     for key, short in entities.items():
-        candidates = [full for full in entities.values()
-                      if full is not short and full.label == short.label
-                      and _is_short_form(short.tokens, full.tokens, short.label)]
+        if key.startswith("country:"):
+            continue
+        if any(aliases.is_acronym(form) for form in short.forms):
+            pool = list(entities.values())  # "FBI", "US": no word in common with what they stand for
+        else:
+            pool = by_token.get(short.tokens[0], []) if short.tokens else []
+        candidates = [full for full in pool if full is not short and _stands_for(short, full)]
         if not candidates:
             continue
         in_same_article = [c for c in candidates if set(c.articles) & set(short.articles)]
         pool = in_same_article or candidates
         if short.label == "PER":
-            # "Pennick" is Walter Pennick, the most mentioned, over his son Eric.
-            pool.sort(key=lambda c: (c.tokens[-1] != short.tokens[-1], -sum(c.articles.values())))
+            # "Pennick" is Walter Pennick, the most mentioned, over his son Eric;
+            # "Anker" is Conrad Anker rather than Jenni Lowe-Anker.
+            pool.sort(key=lambda c: (short.tokens[-1] not in {fold(f).split()[-1] for f in c.forms},
+                                     c.tokens[-1] != short.tokens[-1], -sum(c.articles.values())))
             merged[key] = pool[0].key
         elif len(pool) == 1:
             merged[key] = pool[0].key
@@ -178,6 +284,23 @@ def _short_forms(entities: dict[str, _Entity]) -> dict[str, str]:
         while merged[key] in merged and merged[merged[key]] != key:
             merged[key] = merged[merged[key]]
     return merged
+
+
+def _stands_for(short: _Entity, full: _Entity) -> bool:
+    """Is `short` a short form of `full`: a surname, the end or start of an
+    organisation's name, its acronym ("FBI", "U.N."), or a country's code
+    ("US") when the story names the country in words?"""
+    if "PER" in (short.label, full.label):
+        return short.label == full.label and _is_short_form(short.tokens, full.tokens, "PER")
+    if full.key.startswith("country:"):
+        return any(f"country:{aliases.country_code(form)}" == full.key for form in short.forms)
+    if any(aliases.is_acronym(form) and aliases.spells_out(form, long)
+           for form in short.forms for long in full.forms):
+        return True
+    if full.label != short.label:
+        # "Mariners" (the model's organisation) for "Port Halden Mariners" (its place)
+        return short.label == "ORG" and len(short.tokens) == 1 and full.tokens[-1:] == short.tokens
+    return _is_short_form(short.tokens, full.tokens, short.label)
 
 
 def _is_short_form(short: list, full: list, label: str) -> bool:

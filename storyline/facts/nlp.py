@@ -53,3 +53,34 @@ def _load(name: str):
         if "ner" not in listeners:
             nlp.disable_pipe("tok2vec")
     return nlp
+
+
+def dictionary(name: str | None = None) -> frozenset[str]:
+    """The English words (nouns, verbs, adjectives, adverbs: WordNet's index as
+    the model's lemmatizer ships it) of the configured model, without loading
+    the model; empty when the model has no such table."""
+    name = name or model_name()
+    with _lock:
+        if ("dictionary", name) not in _models:
+            _models[("dictionary", name)] = _dictionary(name)
+        return _models[("dictionary", name)]
+
+
+def _dictionary(name: str) -> frozenset[str]:
+    try:
+        from pathlib import Path
+
+        from spacy import util
+        from spacy.lookups import Lookups
+    except ImportError:
+        return frozenset()
+    root = Path(name) if Path(name).is_dir() else util.get_package_path(name) if util.is_package(name) else None
+    if root is None:
+        return frozenset()
+    for folder in [root / "lemmatizer" / "lookups", *root.glob("*/lemmatizer/lookups")]:
+        if (folder / "lookups.bin").is_file():
+            lookups = Lookups().from_disk(folder)
+            if lookups.has_table("lemma_index"):
+                index = lookups.get_table("lemma_index")
+                return frozenset(w for part in ("noun", "verb", "adj", "adv") for w in index.get(part, ()))
+    return frozenset()

@@ -48,8 +48,9 @@ def name_conflicts(sources: list[Source], known_people: list[str] | None = None)
         for name, title in names.items():
             every.setdefault(name, set()).add(title)
     found, seen = [], set()
+    spaced = " ".join(" ".join(s.text.split()) for s in sources).casefold()
     for a, b in _comparable_pairs(every):
-        differing = _differing_part(a, b, every[a] & every[b] - {None})
+        differing = _differing_part(a, b, every[a] & every[b] - {None}, spaced)
         if not differing or frozenset((a, b)) in seen:
             continue
         seen.add(frozenset((a, b)))
@@ -75,8 +76,10 @@ def _comparable_pairs(names) -> list[tuple[str, str]]:
     return sorted(pairs)
 
 
-def _differing_part(a: str, b: str, shared_titles: set):
-    """(part of a, part of b) when a and b look like one name spelled two ways."""
+def _differing_part(a: str, b: str, shared_titles: set, spaced: str = ""):
+    """(part of a, part of b) when a and b look like one name spelled two ways.
+    `spaced`: the story's text, folded; a hyphenated name it also writes with a
+    space ("Jong-un" / "Jong un") is one spelling, not a double-barrelled one."""
     wa, wb = a.split(), b.split()
     if len(wa) != len(wb):
         return None
@@ -85,13 +88,16 @@ def _differing_part(a: str, b: str, shared_titles: set):
         return wa[-1], wb[-1]
     if fa[-1] == fb[-1] and len(wa) == 2 and shared_titles and fa[0] != fb[0]:
         return a, b  # same surname and title, different first name: "Lt. Craig / Greg Duval"
-    if fa[:-1] == fb[:-1] and (_double_barrelled(wa[-1], wb[-1]) or _double_barrelled(wb[-1], wa[-1])):
+    if fa[:-1] == fb[:-1] and (_double_barrelled(wa[-1], wb[-1], spaced)
+                               or _double_barrelled(wb[-1], wa[-1], spaced)):
         return wa[-1], wb[-1]  # "Ortiz-Crane" / "Ortiz", but not "Halden-based" / "Halden"
     return None
 
 
-def _double_barrelled(longer: str, shorter: str) -> bool:
+def _double_barrelled(longer: str, shorter: str, spaced: str = "") -> bool:
     first, _, second = longer.partition("-")
+    if f"{first} {second}".casefold() in spaced:
+        return False
     return fold(first) == fold(shorter) and second[:1].isupper()
 
 
