@@ -5,6 +5,10 @@ Every stored item is committed on its own, and a feed's validators (ETag,
 Last-Modified) are saved only after its items are, so a run killed at any
 point can simply be run again: what was stored is recognised as a duplicate,
 what was not is fetched again.
+
+Every item (source, file, feed, feed item, OPML entry, batch line) is handled
+inside one guard, `_guarded`: whatever it raises becomes that item's recorded
+failure, and the batch goes on.
 """
 from __future__ import annotations
 
@@ -21,11 +25,13 @@ from urllib.parse import urlsplit
 
 from storyline.config import FetchSettings
 from storyline.extract import ExtractionError, chrome, extract_document, extract_html, extract_text
+from storyline.extract.decode import printable
 from storyline.extract.fragment import fragment_text
 from storyline.extract.language import detect
 from storyline.feeds import FeedError, parse_feed, parse_opml, sniff
+from storyline.feeds.parse import describe_json
 from storyline.fetch import FetchError, Fetcher, describe_binary
-from storyline.fetch.urls import canonical_url, domain, is_url
+from storyline.fetch.urls import canonical_url, domain, is_url, url_problem
 from storyline.model import Article, Extracted, FeedEntry, Failure, Fetched, IngestReport
 from storyline.storage import SQLiteStore
 from storyline.stories import place_article, place_pending
@@ -33,8 +39,15 @@ from storyline.stories import place_article, place_pending
 # A feed item whose own content has at least this many words is taken as the
 # full article; shorter content is a teaser and the linked page is fetched.
 FULL_CONTENT_WORDS = 150
+# Titles, authors, outlet names and dates longer than this are cut: no real one
+# comes near, and every listing page would carry a hostile one in full.
+MAX_FIELD_CHARS = 1000
+# Recorded failure reasons and item labels are cut to this many characters.
+MAX_REASON_CHARS = 500
+MAX_LABEL_CHARS = 2000
 _NON_WORD = re.compile(r"\W+")
-_INGEST_ERRORS = (FetchError, ExtractionError, FeedError, OSError, ValueError)
+# The fields of a .jsonl batch line; each must be a string when present.
+_JSONL_FIELDS = ("url", "html", "text", "title", "outlet", "author", "published")
 
 
 def content_hash(text: str) -> str:
@@ -89,26 +102,35 @@ class Ingestor:
         report = IngestReport()
         sources = list(sources)
         self.progress.add(len(sources))
-        place_pending(self.store)  # what a killed run stored but did not place
+        self._place_pending(report)
         for source in sources:
-            for outcome in self._source(source):
+            for outcome in self._guarded(str(source), lambda s=source: self._source(s)):
                 self._record(outcome, report)
-            self.progress.advance(source)
+            self.progress.advance(str(source))
         self._refresh_briefs(report)
         return report
 
     def fetch_feeds(self) -> IngestReport:
-        """Poll every known feed once, with conditional requests."""
+        """Poll every known feed once, with conditional requests; one feed's
+        failure, whatever it is, does not keep the others from being polled."""
         report = IngestReport()
-        place_pending(self.store)
+        self._place_pending(report)
         feeds = self.store.feeds()
         self.progress.add(len(feeds))
         for feed in feeds:
-            for outcome in self._poll_feed(feed["url"]):
+            for outcome in self._guarded(feed["url"], lambda u=feed["url"]: self._poll_feed(u)):
                 self._record(outcome, report)
             self.progress.advance(feed["url"])
         self._refresh_briefs(report)
         return report
+
+    def _place_pending(self, report: IngestReport) -> None:
+        """Place what a killed run stored but did not place. Not an item of this
+        batch: a failure is reported, and the batch goes on."""
+        try:
+            place_pending(self.store)
+        except Exception as exc:  # the articles stay stored and unplaced; the next run tries again
+            report.failed.append(Failure("stories", f"placing earlier articles in stories failed: {_reason(exc)}"))
 
     def _refresh_briefs(self, report: IngestReport) -> None:
         """Re-brief the stories that gained articles, without their facts (NER is
@@ -116,33 +138,63 @@ class Ingestor:
         loses nothing: every stored brief is checked against its story when read."""
         if not report.article_ids:
             return
+        try:
+            self._refresh_stories(report.article_ids)
+        except Exception as exc:  # see the docstring: reported, nothing lost
+            report.failed.append(Failure("story briefs", f"refreshing story briefs failed: {_reason(exc)}"))
+
+    def _refresh_stories(self, article_ids: list[int]) -> None:
         from storyline.brief.stored import refresh_briefs
 
         story_ids = set()
-        for article_id in report.article_ids:
+        for article_id in article_ids:
             row = self.store.db.execute("SELECT story_id FROM articles WHERE id = ?", (article_id,)).fetchone()
             if row and row[0] is not None:
                 story_ids.add(row[0])
         refresh_briefs(self.store, story_ids, facts=False)
 
+    # -- the per-item guard --------------------------------------------------------
+
+    def _guarded(self, source: str, steps: Callable[[], Iterator[_Outcome]]) -> Iterator[_Outcome]:
+        """The outcomes of one item's steps; if any step raises, the outcomes so
+        far stand and the error becomes one more, failed, outcome for `source`."""
+        try:
+            yield from steps()
+        # The one place a broad catch is right: hostile input reaches our code and
+        # lxml, feedparser, trafilatura, httpx, json and sqlite, each with its own
+        # exception types, and none of them may end the batch. KeyboardInterrupt
+        # and SystemExit are not Exceptions and still stop it; MemoryError is,
+        # and is recorded as this item's failure (its allocation is released).
+        except Exception as exc:
+            yield _Outcome(source, error=_reason(exc))
+
     # -- dispatch -----------------------------------------------------------------
 
     def _source(self, source: str) -> Iterator[_Outcome]:
+        if not source.strip():  # Path("") is the current folder: never what was meant
+            yield _Outcome(source, error="empty source: give a URL, a file or a folder")
+            return
         if is_url(source):
-            if self.store.feed(source):
+            problem = url_problem(source)
+            if problem:
+                yield _Outcome(source, error=f"{problem} in URL {source}")
+            elif self.store.feed(source):
                 yield from self._poll_feed(source)
             elif self.store.find_duplicate(url=source, canonical_url=canonical_url(source)):
                 yield _Outcome(source, duplicate=True)
             else:
                 yield from self._url(source)
             return
-        path = Path(source).expanduser()
+        try:
+            path = Path(source).expanduser()
+        except RuntimeError:  # "~nosuchuser/x": no home folder to expand, so no such path
+            path = Path(source)
         if path.is_dir():
             files = sorted(p for p in path.rglob("*") if p.is_file()
                            and not any(part.startswith(".") for part in p.relative_to(path).parts))
             self.progress.add(len(files))
             for file in files:
-                yield from self._file(file)
+                yield from self._guarded(str(file), lambda f=file: self._file(f))
                 self.progress.advance(str(file))
         elif path.is_file():
             yield from self._file(path)
@@ -199,25 +251,49 @@ class Ingestor:
         for number, line in enumerate(lines, start=1):
             source = f"{path}:{number}"
             self.progress.advance(source)
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-                if not isinstance(record, dict):
-                    raise ValueError("expected a JSON object")
-            except ValueError as exc:
-                yield _Outcome(source, error=f"bad JSON line: {exc}")
-                continue
-            if record.get("html") or record.get("text"):
-                yield self._page_outcome(source, lambda r=record, s=source: self._article_from_record(r, s))
-            elif isinstance(record.get("url"), str) and is_url(record["url"]):
-                yield from self._source(record["url"])
+            if line.strip():
+                yield from self._guarded(source, lambda s=source, l=line: self._jsonl_line(s, l))
+
+    def _jsonl_line(self, source: str, line: str) -> Iterator[_Outcome]:
+        try:
+            record = json.loads(line)
+        except ValueError as exc:
+            yield _Outcome(source, error=f"bad JSON line: {exc}")
+            return
+        except RecursionError:
+            yield _Outcome(source, error="bad JSON line: nested too deeply")
+            return
+        if not isinstance(record, dict):
+            yield _Outcome(source, error=f"bad JSON line: {describe_json(record)}, not an object")
+            return
+        for key in _JSONL_FIELDS:
+            if record.get(key) is not None and not isinstance(record[key], str):
+                yield _Outcome(source, error=f"{key} is {describe_json(record[key])}, not a string")
+                return
+        url = record.get("url")
+        if url and not (record.get("html") or record.get("text")):
+            if is_url(url):
+                yield from self._source(url)
             else:
-                yield _Outcome(source, error='a batch line needs "url", "html" or "text"')
+                yield _Outcome(source, error=f"url is not an http(s) URL: {url}")
+        elif url and url_problem(url):
+            yield _Outcome(source, error=f"{url_problem(url)} in url {url}")
+        elif record.get("html") or record.get("text"):
+            yield self._page_outcome(source, lambda: self._article_from_record(record, source))
+        else:
+            yield _Outcome(source, error='a batch line needs "url", "html" or "text"')
 
     # -- feeds ----------------------------------------------------------------------
 
     def _poll_feed(self, url: str, fetched: Fetched | None = None) -> Iterator[_Outcome]:
+        problem = url_problem(url)
+        if problem:  # never registered; one registered by an older version is marked
+            error = f"{problem} in feed URL {url}"
+            known = self.store.feed(url)
+            if known:
+                self.store.feed_fetched(known["id"], status="error", error=error)
+            yield _Outcome(url, error=error)
+            return
         feed_id, _ = self.store.add_feed(url)
         state = self.store.feed(url) or {}
         if fetched is None:
@@ -239,8 +315,10 @@ class Ingestor:
             return
         failed = False
         for outcome in self._entries(url, parsed.entries, parsed.title, feed_url=url):
-            failed = failed or outcome.error is not None
             yield outcome
+            # Read after the yield: by then the outcome is recorded, and a store
+            # error has turned it into a failure.
+            failed = failed or outcome.error is not None
         # Validators are kept only when every item made it, so failed items
         # are retried on the next poll instead of hiding behind a 304.
         self.store.feed_fetched(
@@ -266,22 +344,11 @@ class Ingestor:
         self.progress.add(len(entries))
         jobs: list[tuple[str, Callable[[], Article]]] = []
         for number, entry in enumerate(entries, start=1):
-            item = entry.link or f"{source} item {number}"
-            if entry.link and self.store.find_duplicate(url=entry.link, canonical_url=canonical_url(entry.link)):
+            item = _label(entry.link or f"{source} item {number}")
+            waiting = len(jobs)
+            yield from self._guarded(item, lambda e=entry, i=item: self._entry(e, i, feed_title, feed_url, jobs))
+            if len(jobs) == waiting:  # done now, not left for a fetch below
                 self.progress.advance(item)
-                yield _Outcome(item, duplicate=True)
-                continue
-            body_text = fragment_text(entry.content_html or "")
-            if len(body_text.split()) >= FULL_CONTENT_WORDS or (not entry.link and body_text):
-                outcome = self._page_outcome(item, lambda e=entry, t=body_text, i=item: self._article_from_entry(
-                    e, t, i, feed_title, feed_url))
-                self.progress.advance(item)
-                yield outcome
-            elif entry.link:
-                jobs.append((item, lambda e=entry, i=item: self._article_from_link(e, i, feed_title, feed_url)))
-            else:
-                self.progress.advance(item)
-                yield _Outcome(item, error="feed item has neither a link nor any content")
         if not jobs:
             return
         with ThreadPoolExecutor(max_workers=self.settings.workers) as pool:
@@ -289,6 +356,26 @@ class Ingestor:
             for future in as_completed(futures):
                 self.progress.advance(futures[future])
                 yield future.result()
+
+    def _entry(self, entry: FeedEntry, item: str, feed_title: str | None, feed_url: str | None,
+               jobs: list[tuple[str, Callable[[], Article]]]) -> Iterator[_Outcome]:
+        """One feed item: its outcome now, or a job that fetches its linked page later."""
+        problem = entry.error
+        if not problem and entry.link and is_url(entry.link) and url_problem(entry.link):
+            problem = f"{url_problem(entry.link)} in link {entry.link}"
+        if problem:
+            yield _Outcome(item, error=problem)
+        elif entry.link and self.store.find_duplicate(url=entry.link, canonical_url=canonical_url(entry.link)):
+            yield _Outcome(item, duplicate=True)
+        else:
+            body_text = fragment_text(entry.content_html or "")
+            if len(body_text.split()) >= FULL_CONTENT_WORDS or (not entry.link and body_text):
+                yield self._page_outcome(item, lambda: self._article_from_entry(
+                    entry, body_text, item, feed_title, feed_url))
+            elif entry.link:
+                jobs.append((item, lambda: self._article_from_link(entry, item, feed_title, feed_url)))
+            else:
+                yield _Outcome(item, error="feed item has neither a link nor any content")
 
     def _opml(self, source: str, body: bytes) -> Iterator[_Outcome]:
         try:
@@ -298,19 +385,20 @@ class Ingestor:
             return
         self.progress.add(len(subscriptions))
         for url, _title in subscriptions:
+            url = _label(url)
             if not is_url(url):
                 yield _Outcome(url, error=f"OPML entry in {source} is not an http(s) URL")
-                continue
-            yield from self._poll_feed(url)
+            elif url_problem(url):
+                yield _Outcome(url, error=f"OPML entry in {source}: {url_problem(url)} in {url}")
+            else:
+                yield from self._guarded(url, lambda u=url: self._poll_feed(u))
             self.progress.advance(url)
 
     # -- making articles --------------------------------------------------------------
 
     def _page_outcome(self, source: str, make: Callable[[], Article]) -> _Outcome:
-        try:
-            return _Outcome(source, article=make())
-        except _INGEST_ERRORS as exc:
-            return _Outcome(source, error=str(exc) or type(exc).__name__)
+        """One article made by `make`, inside the per-item guard (it may run in a worker thread)."""
+        return next(self._guarded(source, lambda: iter([_Outcome(source, article=make())])))
 
     def _article_from_link(self, entry: FeedEntry, source: str, feed_title: str | None,
                            feed_url: str | None) -> Article:
@@ -349,18 +437,19 @@ class Ingestor:
         return self._article(extracted, url=url, source=source, outlet_hint=outlet_hint)
 
     def _article_from_record(self, record: dict, source: str) -> Article:
-        url = record.get("url") if isinstance(record.get("url"), str) else None
+        """A batch line whose fields are known to be strings (see _jsonl_line)."""
+        url = record.get("url") or None
         if record.get("html"):
-            extracted = extract_html(str(record["html"]), url=url)
+            extracted = extract_html(record["html"], url=url)
         else:
-            title = str(record.get("title") or "").strip()
-            body = str(record["text"])
+            title = (record.get("title") or "").strip()
+            body = record["text"]
             extracted = extract_text(f"{title}\n\n{body}" if title else body)
             extracted.author = record.get("author") or None
             extracted.published = record.get("published") or None
         article = self._article(extracted, url=url, source=source, outlet_hint=None)
         if record.get("outlet") and not self.outlet:
-            article.outlet = str(record["outlet"])
+            article.outlet = record["outlet"]
         return article
 
     def _article(self, ex: Extracted, *, url: str | None, source: str, outlet_hint: str | None) -> Article:
@@ -377,30 +466,83 @@ class Ingestor:
     # -- storing ------------------------------------------------------------------------
 
     def _record(self, outcome: _Outcome, report: IngestReport) -> None:
+        outcome.source = _label(outcome.source)
+        if outcome.article is not None:
+            try:
+                self._store(outcome.article, outcome.source, report)
+                return
+            except Exception as exc:  # a store refusal (sqlite, a value it rejects) fails this item only
+                outcome.article, outcome.error = None, _reason(exc)
         if outcome.duplicate:
             report.duplicates += 1
             return
-        if outcome.error is not None:
-            self.store.record_failure(outcome.source, outcome.error)
-            report.failed.append(Failure(outcome.source, outcome.error))
-            return
-        article = outcome.article
-        assert article is not None
+        error = _one_line(outcome.error or "failed for an unknown reason", MAX_REASON_CHARS)
+        outcome.error = error
+        self.store.record_failure(outcome.source, error)
+        report.failed.append(Failure(outcome.source, error))
+
+    def _store(self, article: Article, source: str, report: IngestReport) -> None:
+        _make_printable(article)
         existing = self.store.find_duplicate(url=article.url, canonical_url=article.canonical_url,
                                              content_hash=article.content_hash)
         if existing:
             report.duplicates += 1
-            self.store.resolve_failures(outcome.source)
+            self.store.resolve_failures(source)
             return
         try:
             article_id = self.store.insert_article(article, domain(article.canonical_url))
-        except sqlite3.IntegrityError:  # raced with another writer on the same article
-            report.duplicates += 1
+        except sqlite3.IntegrityError:
+            if not self.store.find_duplicate(url=article.url, canonical_url=article.canonical_url,
+                                             content_hash=article.content_hash):
+                raise  # not a race with another writer: a value the store refuses
+            report.duplicates += 1  # raced with another writer on the same article
             return
-        self.store.resolve_failures(outcome.source)
-        place_article(self.store, article_id)
         report.added += 1
         report.article_ids.append(article_id)
+        self.store.resolve_failures(source)
+        try:
+            place_article(self.store, article_id)
+        except Exception as exc:  # stored all the same; place_pending tries again on the next run
+            report.failed.append(Failure(source, f"added, but not yet placed in a story: {_reason(exc)}"))
+
+
+def _reason(exc: BaseException) -> str:
+    """One readable line for whatever an item raised."""
+    if isinstance(exc, RecursionError):
+        text = "nested too deeply to read"
+    elif isinstance(exc, MemoryError):
+        text = "too large to read: out of memory"
+    elif isinstance(exc, (FetchError, ExtractionError, FeedError, OSError)):
+        text = str(exc) or type(exc).__name__
+    else:
+        text = f"unexpected {type(exc).__name__}" + (f": {exc}" if str(exc) else "")
+    return _one_line(text, MAX_REASON_CHARS)
+
+
+def _one_line(text: str, limit: int) -> str:
+    line = " ".join(printable(text).split())
+    return line if len(line) <= limit else line[:limit - 1] + "…"
+
+
+def _label(source: str) -> str:
+    """An item's name as recorded (failures are resolved by it, so it is the same every run)."""
+    source = printable(str(source))
+    return source if len(source) <= MAX_LABEL_CHARS else source[:MAX_LABEL_CHARS - 1] + "…"
+
+
+def _make_printable(article: Article) -> None:
+    """No control characters or lone surrogates in anything stored (SQLite
+    refuses surrogates; feeds out and terminals must not carry controls), and
+    no hostile-length metadata."""
+    article.text = printable(article.text)
+    article.raw_text = printable(article.raw_text)
+    article.title = _one_line(article.title or "", MAX_FIELD_CHARS)
+    article.outlet = _one_line(article.outlet or "unknown", MAX_FIELD_CHARS) or "unknown"
+    for name in ("author", "published", "language", "url", "canonical_url", "source", "feed_url"):
+        value = getattr(article, name)
+        if value is not None:
+            value = _one_line(value, MAX_FIELD_CHARS) if name in ("author", "published") else printable(value)
+            setattr(article, name, value or None)
 
 
 def _trusted_canonical(declared: str | None, fetched_url: str | None) -> str | None:

@@ -49,6 +49,7 @@ class FeedEntry:
     author: str | None
     content_html: str | None  # the richest body the feed carries for the item
     summary_html: str | None
+    error: str | None = None  # why the item is unusable (a field of the wrong type)
 
 
 @dataclass

@@ -9,14 +9,25 @@ from charset_normalizer import from_bytes
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+# Codecs Python knows that are no web charset: a page declaring one of these is
+# decoded as if it had declared nothing (unicode-escape would turn "\\ud800"
+# into a lone surrogate; utf-7 is refused by browsers for its XSS history).
+_NOT_CHARSETS = {"idna", "punycode", "unicode-escape", "raw-unicode-escape", "undefined", "utf-7"}
+# Characters XML forbids (C0 controls but tab, newline and return; lone
+# surrogates; U+FFFE/U+FFFF), plus DEL and the C1 controls: lxml refuses
+# them, they break feeds out, and they can drive a terminal.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def _known(name: str | None) -> str | None:
     if not name:
         return None
     try:
-        codec = codecs.lookup(name).name
+        info = codecs.lookup(name)
     except LookupError:
+        return None
+    codec = info.name
+    if not info._is_text_encoding or codec in _NOT_CHARSETS:  # base64, zlib, rot-13...
         return None
     # Pages labelled ISO-8859-1 are nearly always really windows-1252 (as browsers assume).
     return "cp1252" if codec in ("latin-1", "iso8859-1") else codec
@@ -38,7 +49,7 @@ def decode(body: bytes, declared: str | None = None) -> str:
         if codec:
             try:
                 return body.decode(codec)
-            except UnicodeDecodeError:
+            except UnicodeError:  # some codecs raise the base class
                 continue
     try:
         return body.decode("utf-8")
@@ -47,3 +58,19 @@ def decode(body: bytes, declared: str | None = None) -> str:
     best = from_bytes(body[:200_000]).best()
     codec = best.encoding if best else "cp1252"
     return body.decode(codec, errors="replace")
+
+
+def _replacement(found: re.Match) -> str:
+    char = found.group(0)
+    if "\ud800" <= char <= "\udfff":
+        return "\ufffd"
+    return "\n" if char.isspace() else ""  # vertical tab, form feed, separators, NEL
+
+
+def printable(text: str) -> str:
+    """`text` without the control characters XML forbids: the whitespace ones
+    (vertical tab, form feed...) become line breaks, lone surrogates U+FFFD,
+    the rest are dropped."""
+    if _UNPRINTABLE.search(text) is None:
+        return text
+    return _UNPRINTABLE.sub(_replacement, text)

@@ -6,6 +6,7 @@ import re
 from lxml import html as lxml_html
 
 from storyline.extract import chrome
+from storyline.extract.decode import printable
 
 _BLOCKS = ("p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
            "pre", "dd", "dt", "dl", "tr", "table", "figure", "figcaption", "section", "article",
@@ -18,6 +19,7 @@ def fragment_text(fragment: str) -> str:
     """Paragraphs of a fragment, separated by blank lines."""
     if not fragment or not fragment.strip():
         return ""
+    fragment = printable(fragment)  # lxml refuses control characters
     try:
         root = lxml_html.fragment_fromstring(fragment, create_parent="div")
     except Exception:  # hopeless markup: fall back to its characters

@@ -5,7 +5,7 @@ import trafilatura
 from lxml import html as lxml_html
 
 from storyline.extract import chrome
-from storyline.extract.decode import decode
+from storyline.extract.decode import decode, printable
 from storyline.extract.language import detect, normalize_tag
 from storyline.model import Extracted
 
@@ -42,7 +42,7 @@ _PARSER = lxml_html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pi
 
 
 def parse_tree(html: str | bytes, charset: str | None = None):
-    text = decode(html, charset) if isinstance(html, bytes) else html
+    text = printable(decode(html, charset) if isinstance(html, bytes) else html)
     if "<" not in text[:5000]:
         raise ExtractionError("not an HTML document")
     try:
@@ -63,17 +63,20 @@ def extract_html(html: str | bytes, url: str | None = None, charset: str | None 
     root_lang = _language_hint(tree)
     # fast (no fallback extractors) + favor_recall: the best F1 and speed on
     # the extraction benchmark (bench/extraction/configs.py).
-    doc = trafilatura.bare_extraction(
-        tree,
-        url=url,
-        fast=True,
-        favor_recall=True,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=True,
-        # Pages that declare their date are read above; skip htmldate's slow deep search.
-        date_extraction_params={"original_date": True, "extensive_search": False},
-    )
+    try:
+        doc = trafilatura.bare_extraction(
+            tree,
+            url=url,
+            fast=True,
+            favor_recall=True,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+            # Pages that declare their date are read above; skip htmldate's slow deep search.
+            date_extraction_params={"original_date": True, "extensive_search": False},
+        )
+    except Exception as exc:  # a third-party failure on one hostile page is that page's error
+        raise ExtractionError(f"cannot extract the page: {type(exc).__name__}: {exc}") from None
     if doc is None or not (doc.text or "").strip():
         raise ExtractionError("no article text found on the page")
     raw = chrome.join(chrome.paragraphs(doc.text))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from storyline.extract import chrome
-from storyline.extract.decode import decode
+from storyline.extract.decode import decode, printable
 from storyline.extract.html import ExtractionError
 from storyline.extract.language import detect
 from storyline.model import Extracted
@@ -10,8 +10,11 @@ from storyline.model import Extracted
 
 def extract_text(body: str | bytes) -> Extracted:
     text = decode(body) if isinstance(body, bytes) else body
-    if "\x00" in text:
+    # A stray NUL is dropped below with the other controls; many are binary
+    # data (or UTF-16 without its byte-order mark).
+    if text.count("\x00") > len(text) // 100:
         raise ExtractionError("binary data, not a text file")
+    text = printable(text)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     while lines and not lines[0].strip():
         lines.pop(0)

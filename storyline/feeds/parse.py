@@ -3,15 +3,17 @@ JSON Feed (our own reader: feedparser 6.0 has none), and OPML."""
 from __future__ import annotations
 
 import calendar
+import io
 import json
 import re
 import time
 from datetime import datetime, timezone
+from urllib.parse import urljoin
 
 import feedparser
 from lxml import etree
 
-from storyline.extract.decode import decode
+from storyline.extract.decode import decode, printable
 from storyline.model import FeedEntry, ParsedFeed
 
 
@@ -64,16 +66,18 @@ def parse_feed(body: bytes, *, content_type: str = "", charset: str | None = Non
                url: str | None = None) -> ParsedFeed:
     if sniff(body, content_type) == "json-feed":
         return parse_json_feed(body)
+    # No content-location: feedparser silently drops a link it cannot resolve
+    # against it ("http://[::1/a"), so relative links are resolved below.
     headers = {"content-type": content_type + (f"; charset={charset}" if charset else "")}
-    if url:
-        headers["content-location"] = url
     try:
-        parsed = feedparser.parse(body, response_headers=headers, sanitize_html=True,
+        # A file object, never bytes: feedparser opens bytes that name a local
+        # file, so a feed whose body is "/etc/passwd" would read that file.
+        parsed = feedparser.parse(io.BytesIO(body), response_headers=headers, sanitize_html=True,
                                   resolve_relative_uris=True)
     except Exception as exc:  # feedparser is lenient, but not on every input
         raise FeedError(f"feed parser failed: {type(exc).__name__}: {exc}") from None
     problem = parsed.get("bozo_exception")
-    entries = [_entry(e) for e in parsed.entries]
+    entries = [_entry(e, url) for e in parsed.entries]
     if not parsed.get("version") and not entries:
         reason = f": {problem}" if problem else ""
         raise FeedError(f"not a readable RSS, Atom or JSON feed{reason}")
@@ -81,17 +85,28 @@ def parse_feed(body: bytes, *, content_type: str = "", charset: str | None = Non
     return ParsedFeed(
         kind=parsed.get("version") or "unknown",
         title=_text(meta.get("title")),
-        site_url=_text(meta.get("link")),
+        site_url=_absolute(url, _text(meta.get("link"))),
         entries=entries,
         warning=f"{type(problem).__name__}: {problem}" if parsed.get("bozo") and problem else None,
     )
 
 
-def _entry(e) -> FeedEntry:
+def _absolute(base: str | None, link: str | None) -> str | None:
+    """`link` resolved against the feed's address; a malformed one is kept as
+    it is, for the ingester to report."""
+    if not base or not link:
+        return link
+    try:
+        return urljoin(base, link)
+    except ValueError:
+        return link
+
+
+def _entry(e, base: str | None = None) -> FeedEntry:
     contents = [c.get("value") for c in e.get("content") or [] if c.get("value")]
     return FeedEntry(
         title=_text(e.get("title")),
-        link=_text(e.get("link")),
+        link=_absolute(base, _text(e.get("link"))),
         guid=_text(e.get("id")),
         # dict.get, not e.get: feedparser's own get warns about a deprecated alias
         published=_iso(dict.get(e, "published_parsed") or dict.get(e, "updated_parsed")),
@@ -102,31 +117,94 @@ def _entry(e) -> FeedEntry:
 
 
 def parse_json_feed(body: bytes) -> ParsedFeed:
+    """The items of a JSON Feed. An item with a content field or address of the
+    wrong type comes back with its `error` set; other fields of the wrong type
+    are ignored."""
     try:
         data = json.loads(decode(body, "utf-8"))
     except ValueError as exc:
         raise FeedError(f"broken JSON Feed: {exc}") from None
-    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+    except RecursionError:
+        raise FeedError("broken JSON Feed: nested too deeply") from None
+    if not isinstance(data, dict):
+        raise FeedError(f"not a JSON Feed: the document is {describe_json(data)}, not an object")
+    if not isinstance(data.get("items"), list):
         raise FeedError("not a JSON Feed: no list of items")
-    entries = []
-    for item in data["items"]:
-        if not isinstance(item, dict):
-            continue
-        authors = item.get("authors") or ([item["author"]] if isinstance(item.get("author"), dict) else [])
-        author = ", ".join(a.get("name", "") for a in authors if isinstance(a, dict) and a.get("name"))
-        html = item.get("content_html")
-        if not html and item.get("content_text"):
-            html = "".join(f"<p>{_escape(p)}</p>" for p in str(item["content_text"]).split("\n\n"))
-        entries.append(FeedEntry(
-            title=_text(item.get("title")),
-            link=_text(item.get("url") or item.get("external_url")),
-            guid=_text(item.get("id")),
-            published=_text(item.get("date_published") or item.get("date_modified")),
-            author=author or None,
-            content_html=html,
-            summary_html=_text(item.get("summary")),
-        ))
-    return ParsedFeed("json", _text(data.get("title")), _text(data.get("home_page_url")), entries)
+    items = data["items"]
+    # Something that is not an object is no item at all: skipped, and said in the warning.
+    skipped = [f"item {n} is {describe_json(item)}" for n, item in enumerate(items, start=1)
+               if not isinstance(item, dict)]
+    entries = [_json_entry(n, item) for n, item in enumerate(items, start=1) if isinstance(item, dict)]
+    warning = f"skipped what is not an object: {', '.join(skipped[:3])}" if skipped else None
+    return ParsedFeed("json", _string(data.get("title")), _string(data.get("home_page_url")), entries,
+                      warning=warning)
+
+
+class _WrongType(Exception):
+    pass
+
+
+def _json_entry(number: int, item: dict) -> FeedEntry:
+    try:
+        link = _required_string(item, "url") or _required_string(item, "external_url")
+        html = _required_string(item, "content_html")
+        text = _required_string(item, "content_text")
+    except _WrongType as exc:
+        return _failed_entry(f"JSON Feed item {number}: {exc}", link=_string(item.get("url")))
+    if not html and text:
+        html = "".join(f"<p>{_escape(p)}</p>" for p in text.split("\n\n"))
+    return FeedEntry(
+        title=_string(item.get("title")),
+        link=link,
+        guid=_string(item.get("id")),
+        published=_string(item.get("date_published")) or _string(item.get("date_modified")),
+        author=_json_authors(item),
+        content_html=html,
+        summary_html=_string(item.get("summary")),
+    )
+
+
+def _failed_entry(error: str, link: str | None = None) -> FeedEntry:
+    return FeedEntry(title=None, link=link, guid=None, published=None, author=None,
+                     content_html=None, summary_html=None, error=error)
+
+
+def _json_authors(item: dict) -> str | None:
+    authors = item.get("authors")
+    if not isinstance(authors, list):
+        authors = [item.get("author")]  # JSON Feed 1.0
+    names = [_string(a.get("name") if isinstance(a, dict) else a) for a in authors]
+    return ", ".join(n for n in names if n) or None
+
+
+def _string(value) -> str | None:
+    """A metadata field: its text, or None when it is missing or not a string."""
+    if not isinstance(value, str):
+        return None
+    return printable(value).strip() or None
+
+
+def _required_string(item: dict, key: str) -> str | None:
+    """A field Storyline cannot do without when present: a string or nothing."""
+    value = item.get(key)
+    if value is None or isinstance(value, str):
+        return _string(value)
+    raise _WrongType(f"{key} is {describe_json(value)}, not a string")
+
+
+def describe_json(value) -> str:
+    """What a JSON value is, for error messages: "an object", "a number"..."""
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "null"
+    return "a string"
 
 
 def _escape(text: str) -> str:
@@ -134,7 +212,8 @@ def _escape(text: str) -> str:
 
 
 def parse_opml(body: bytes) -> list[tuple[str, str | None]]:
-    """(feed URL, title) for every subscription in an OPML file, nested ones included."""
+    """(feed URL, title) for every subscription in an OPML file, nested ones
+    included; an outline whose attributes are not text at all is skipped."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
     try:
         root = etree.fromstring(body, parser)
@@ -144,9 +223,13 @@ def parse_opml(body: bytes) -> list[tuple[str, str | None]]:
         raise FeedError("broken OPML: no document element")
     found = []
     for outline in root.iter("outline"):
-        url = outline.get("xmlUrl") or outline.get("xmlurl")
+        try:
+            url = outline.get("xmlUrl") or outline.get("xmlurl")
+            title = outline.get("title") or outline.get("text")
+        except UnicodeDecodeError:  # recover mode keeps a character reference like &#xD800; as bad UTF-8
+            continue
         if url and url.strip():
-            found.append((url.strip(), outline.get("title") or outline.get("text")))
+            found.append((url.strip(), title))
     if not found:
         raise FeedError("the OPML file lists no feeds (no outline with an xmlUrl)")
     return found
