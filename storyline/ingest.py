@@ -39,6 +39,9 @@ from storyline.stories import place_article, place_pending
 # A feed item whose own content has at least this many words is taken as the
 # full article; shorter content is a teaser and the linked page is fetched.
 FULL_CONTENT_WORDS = 150
+# Longer texts are refused: near-copy shingles, clustering terms and the search
+# index grow with the text, and no news article comes near this.
+MAX_ARTICLE_WORDS = 50_000
 # Titles, authors, outlet names and dates longer than this are cut: no real one
 # comes near, and every listing page would carry a hostile one in full.
 MAX_FIELD_CHARS = 1000
@@ -453,6 +456,10 @@ class Ingestor:
         return article
 
     def _article(self, ex: Extracted, *, url: str | None, source: str, outlet_hint: str | None) -> Article:
+        words = len(ex.text.split())
+        if words > MAX_ARTICLE_WORDS:
+            raise ExtractionError(f"the text has {words:,} words, more than the {MAX_ARTICLE_WORDS:,} an "
+                                  "article may have (a book, a log or a generated page, not news)")
         canonical = _trusted_canonical(ex.url, url)
         outlet = self.outlet or ex.site_name or domain(canonical) or outlet_hint or "unknown"
         title = ex.title or _first_words(ex.text)

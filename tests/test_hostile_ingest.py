@@ -281,3 +281,16 @@ def test_a_page_declaring_a_codec_that_is_no_charset_is_still_read(charset):
     html = article_html("Odd charset", story_paragraphs("the causeway")).replace("utf-8", charset)
     extracted = extract_html(html.encode("utf-8"))
     assert extracted.title == "Odd charset" and "Paragraph 4 about the causeway" in extracted.text
+
+
+def test_a_text_too_long_to_be_an_article_is_refused_alone(store, fetcher, tmp_path):
+    from storyline.ingest import MAX_ARTICLE_WORDS, Ingestor
+
+    huge = tmp_path / "huge.txt"
+    huge.write_text("A log, not news\n\n" + "entry " * (MAX_ARTICLE_WORDS + 10))
+    fine = tmp_path / "fine.txt"
+    fine.write_text("Harbour repairs begin\n\n" + "The council said repairs to the harbour wall begin on Monday. " * 20)
+    with Ingestor(store, fetcher=fetcher) as ingestor:
+        report = ingestor.add([str(huge), str(fine)])
+    assert report.added == 1 and len(report.failed) == 1
+    assert "more than the 50,000 an article may have" in report.failed[0].error

@@ -30,7 +30,7 @@ def _targets():
 
     def batch(json_feed, xml_feed, lines, text, page, opml):
         files = {"feed.json": json_feed, "feed.xml": xml_feed, "notes.txt": text, "page.html": page,
-                 "subs.opml": opml, "batch.jsonl": "\n".join(lines + [f.GOOD_LINE]).encode()}
+                 "subs.opml": opml, "batch.jsonl": "\n".join(lines + [f.GOOD_LINE]).encode("utf-8", "surrogatepass")}
         with tempfile.TemporaryDirectory() as tmp:
             f.ingestion_holds(files, Path(tmp))
 

@@ -17,6 +17,10 @@ GOOD_PARAGRAPHS = [
     "agency said it would add two extra buses during the morning rush hour.",
     "Residents at the meeting asked why the damage had not been found earlier; the county engineer "
     "said the last full inspection was four years ago and promised yearly checks from now on.",
+    "Shop owners near the landing said the closure would cost them customers through the busy "
+    "autumn market season, and the chamber of commerce asked the county for a temporary shuttle.",
+    "The council will hear an update from the engineers at its next meeting in three weeks, when "
+    "a firm date for reopening the landing is expected to be announced.",
 ]
 
 
@@ -54,7 +58,8 @@ def nested_compression(size: int, layers: list[str]) -> bytes:
 
 
 def rss(items: list[dict], title: str = "Hostile Wire") -> str:
-    out = [f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{title}</title>'
+    out = [f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0" '
+           f'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>{title}</title>'
            "<link>https://hostile.example/</link><description>x</description>"]
     for item in items:
         out.append("<item>")
@@ -88,9 +93,9 @@ def feed_with_control_characters() -> str:
     # Raw control characters are not XML: inside CDATA they make the document
     # ill-formed, which feedparser must survive.
     return rss([{"title": "Controls\x1b]8;;https://evil.example\x07 in title",
-                 "link": "https://hostile.example/controls", "description": cdata(html)},
+                 "link": "https://hostile.example/controls", "content:encoded": cdata(html)},
                 {"title": "Good neighbour", "link": "https://hostile.example/good",
-                 "description": cdata(good_html("neighbour"))}])
+                 "content:encoded": cdata(good_html("neighbour"))}])
 
 
 def json_feed_wrong_types() -> str:
