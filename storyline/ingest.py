@@ -27,6 +27,7 @@ from storyline.config import FetchSettings
 from storyline.extract import ExtractionError, chrome, extract_document, extract_html, extract_text
 from storyline.extract.decode import printable
 from storyline.extract.fragment import fragment_text
+from storyline.extract.limits import check_words
 from storyline.extract.language import detect
 from storyline.feeds import FeedError, parse_feed, parse_opml, sniff
 from storyline.feeds.parse import describe_json
@@ -39,9 +40,6 @@ from storyline.stories import place_article, place_pending
 # A feed item whose own content has at least this many words is taken as the
 # full article; shorter content is a teaser and the linked page is fetched.
 FULL_CONTENT_WORDS = 150
-# Longer texts are refused: near-copy shingles, clustering terms and the search
-# index grow with the text, and no news article comes near this.
-MAX_ARTICLE_WORDS = 50_000
 # Titles, authors, outlet names and dates longer than this are cut: no real one
 # comes near, and every listing page would carry a hostile one in full.
 MAX_FIELD_CHARS = 1000
@@ -456,10 +454,7 @@ class Ingestor:
         return article
 
     def _article(self, ex: Extracted, *, url: str | None, source: str, outlet_hint: str | None) -> Article:
-        words = len(ex.text.split())
-        if words > MAX_ARTICLE_WORDS:
-            raise ExtractionError(f"the text has {words:,} words, more than the {MAX_ARTICLE_WORDS:,} an "
-                                  "article may have (a book, a log or a generated page, not news)")
+        check_words(ex.text)
         canonical = _trusted_canonical(ex.url, url)
         outlet = self.outlet or ex.site_name or domain(canonical) or outlet_hint or "unknown"
         title = ex.title or _first_words(ex.text)

@@ -284,7 +284,8 @@ def test_a_page_declaring_a_codec_that_is_no_charset_is_still_read(charset):
 
 
 def test_a_text_too_long_to_be_an_article_is_refused_alone(store, fetcher, tmp_path):
-    from storyline.ingest import MAX_ARTICLE_WORDS, Ingestor
+    from storyline.extract.limits import MAX_ARTICLE_WORDS
+    from storyline.ingest import Ingestor
 
     huge = tmp_path / "huge.txt"
     huge.write_text("A log, not news\n\n" + "entry " * (MAX_ARTICLE_WORDS + 10))
@@ -293,4 +294,23 @@ def test_a_text_too_long_to_be_an_article_is_refused_alone(store, fetcher, tmp_p
     with Ingestor(store, fetcher=fetcher) as ingestor:
         report = ingestor.add([str(huge), str(fine)])
     assert report.added == 1 and len(report.failed) == 1
-    assert "more than the 50,000 an article may have" in report.failed[0].error
+    assert "more than 50,000 words" in report.failed[0].error
+
+
+def test_heavy_pages_are_bounded_before_extraction(store, fetcher, tmp_path):
+    """8 MB of script around a real article is extracted; 5 MB of markup besides scripts is refused."""
+    from storyline.extract.limits import MAX_MARKUP_CHARS
+
+    body = "".join(f"<p>{p}</p>" for p in story_paragraphs("the ferry landing"))
+    script = "<script>var state = '" + "a" * (8 * 2**20) + "';</script>"
+    scripty = tmp_path / "scripty.html"
+    scripty.write_text(f"<html><head><title>Ferry landing</title>{script}</head><body><article>"
+                       f"<h1>Ferry landing</h1>{body}</article></body></html>")
+    dense = tmp_path / "dense.html"
+    para = "<div><p>" + "The council voted on the harbour again today. " * 20 + "</p></div>"
+    dense.write_text("<html><body>" + para * (MAX_MARKUP_CHARS // len(para) + 100) + "</body></html>")
+    with Ingestor(store, fetcher=fetcher) as ingestor:
+        report = ingestor.add([str(scripty), str(dense)])
+    assert report.added == 1
+    assert len(report.failed) == 1 and report.failed[0].error.endswith(
+        "MB of markup besides its scripts and styles, more than the 4 MB an article page may have")

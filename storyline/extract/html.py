@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import trafilatura
+from lxml import etree
 from lxml import html as lxml_html
 
 from storyline.extract import chrome
 from storyline.extract.decode import decode, printable
 from storyline.extract.language import detect, normalize_tag
+from storyline.extract.words import count_words
+from storyline.extract.limits import bounded_markup
 from storyline.model import Extracted
 
 
@@ -16,6 +19,11 @@ class ExtractionError(Exception):
 
 # Fewer words than this after cleaning is a menu or a stub, not an article.
 MIN_WORDS = 5
+# A fast extraction holding less than this share of the page's text is
+# redone with trafilatura's full cascade (bench/extraction: 3% of pages).
+THIN_SHARE = 0.1
+# Upper bound of the page's visible text (scripts included), computed in C.
+_BODY_TEXT_LENGTH = etree.XPath("string-length(normalize-space(//body))")
 
 _PUBLISHED_META = (
     "article:published_time",
@@ -42,7 +50,7 @@ _PARSER = lxml_html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pi
 
 
 def parse_tree(html: str | bytes, charset: str | None = None):
-    text = printable(decode(html, charset) if isinstance(html, bytes) else html)
+    text = bounded_markup(printable(decode(html, charset) if isinstance(html, bytes) else html))
     if "<" not in text[:5000]:
         raise ExtractionError("not an HTML document")
     try:
@@ -62,26 +70,21 @@ def extract_html(html: str | bytes, url: str | None = None, charset: str | None 
     declared_date = _meta(tree, _PUBLISHED_META)
     root_lang = _language_hint(tree)
     # fast (no fallback extractors) + favor_recall: the best F1 and speed on
-    # the extraction benchmark (bench/extraction/configs.py).
-    try:
-        doc = trafilatura.bare_extraction(
-            tree,
-            url=url,
-            fast=True,
-            favor_recall=True,
-            with_metadata=True,
-            include_comments=False,
-            include_tables=True,
-            # Pages that declare their date are read above; skip htmldate's slow deep search.
-            date_extraction_params={"original_date": True, "extensive_search": False},
-        )
-    except Exception as exc:  # a third-party failure on one hostile page is that page's error
-        raise ExtractionError(f"cannot extract the page: {type(exc).__name__}: {exc}") from None
+    # the extraction benchmarks (bench/extraction); a thin result gets the full cascade.
+    doc = _trafilatura(tree, url, fast=True, favor_recall=True, with_metadata=True)
+    text_found = doc.text if doc is not None else None
+    if _thin(text_found, tree):
+        fuller = _trafilatura(tree, url, fast=False, favor_recall=False, with_metadata=doc is None)
+        if fuller is not None and (fuller.text or "").strip():
+            if doc is None:
+                doc = fuller
+            else:
+                doc.text = fuller.text
     if doc is None or not (doc.text or "").strip():
         raise ExtractionError("no article text found on the page")
     raw = chrome.join(chrome.paragraphs(doc.text))
     text = chrome.clean(raw, doc.title)
-    if len(text.split()) < MIN_WORDS:
+    if count_words(text) < MIN_WORDS:
         raise ExtractionError("the page holds only navigation and site chrome, no article text")
     # trafilatura gives a bare date; keep the page's full timestamp when they agree.
     published = doc.date or declared_date
@@ -97,6 +100,35 @@ def extract_html(html: str | bytes, url: str | None = None, charset: str | None 
         language=root_lang or detect(text),
         url=doc.url or url,
     )
+
+
+def _trafilatura(tree, url: str | None, **options):
+    try:
+        return trafilatura.bare_extraction(
+            tree,
+            url=url,
+            include_comments=False,
+            include_tables=True,
+            # Pages that declare their date are read above; skip htmldate's slow deep search.
+            date_extraction_params={"original_date": True, "extensive_search": False},
+            **options,
+        )
+    except Exception as exc:  # a third-party failure on one hostile page is that page's error
+        raise ExtractionError(f"cannot extract the page: {type(exc).__name__}: {exc}") from None
+
+
+def _thin(text: str | None, tree) -> bool:
+    """Whether the fast extraction holds too little of the page's text to be
+    its article: an intro or a teaser above a paywall, where the full cascade
+    (trafilatura's comparison with readability and jusText) finds the body.
+    The page's text is measured as trafilatura measures it for its own recall
+    retry (html2txt), and only when a cheap upper bound leaves the question open."""
+    if not text or not text.strip():
+        return True
+    threshold = len(text) / THIN_SHARE
+    if _BODY_TEXT_LENGTH(tree) <= threshold:
+        return False
+    return len(trafilatura.html2txt(tree)) > threshold
 
 
 def _language_hint(tree) -> str | None:

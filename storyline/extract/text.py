@@ -5,6 +5,7 @@ from storyline.extract import chrome
 from storyline.extract.decode import decode, printable
 from storyline.extract.html import ExtractionError
 from storyline.extract.language import detect
+from storyline.extract.limits import check_words
 from storyline.model import Extracted
 
 
@@ -14,6 +15,7 @@ def extract_text(body: str | bytes) -> Extracted:
     # data (or UTF-16 without its byte-order mark).
     if text.count("\x00") > len(text) // 100:
         raise ExtractionError("binary data, not a text file")
+    check_words(text)
     text = printable(text)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     while lines and not lines[0].strip():
