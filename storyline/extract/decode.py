@@ -8,6 +8,9 @@ from charset_normalizer import from_bytes
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
+# A body that fails strict UTF-8 is still read as UTF-8 when it holds at
+# least this many valid non-ASCII characters per invalid byte sequence.
+VALID_PER_INVALID_UTF8 = 10
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 # Codecs Python knows that are no web charset: a page declaring one of these is
 # decoded as if it had declared nothing (unicode-escape would turn "\\ud800"
@@ -50,14 +53,31 @@ def decode(body: bytes, declared: str | None = None) -> str:
             try:
                 return body.decode(codec)
             except UnicodeError:  # some codecs raise the base class
+                if codec == "utf-8" and (text := _mostly_utf8(body)) is not None:
+                    return text
                 continue
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError:
-        pass
+        text = _mostly_utf8(body)
+        if text is not None:
+            return text
     best = from_bytes(body[:200_000]).best()
     codec = best.encoding if best else "cp1252"
     return body.decode(codec, errors="replace")
+
+
+def _mostly_utf8(body: bytes) -> str | None:
+    """The body decoded as UTF-8 with U+FFFD for its invalid bytes, when those
+    are few: at least VALID_PER_INVALID_UTF8 valid non-ASCII characters for each.
+    A page in a single-byte charset has almost no valid multi-byte sequences,
+    while a UTF-8 page with a stray byte would otherwise go to detection and
+    come out in mac_latin2 or cp1250, every accent garbled."""
+    text = body.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - body.count("\ufffd".encode())
+    non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
+    good = non_ascii - bad
+    return text if good >= bad * VALID_PER_INVALID_UTF8 else None
 
 
 def _replacement(found: re.Match) -> str:
