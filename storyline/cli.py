@@ -253,11 +253,13 @@ def cmd_show(args) -> int:
         return _fail(f"no article with id {args.article_id}")
     data = _article_summary(row) | {k: row[k] for k in ("author", "language", "fetched", "text")}
     data["canonical_url"] = row["canonical_url"]
+    data["added"] = row["fetched"]
     if args.json:
         _print_json(data)
         return 0
     out.print(Text(one_line(row["title"]), style="bold"))
-    out.print(" · ".join(one_line(x) for x in (row["outlet"], row["author"], row["published"], row["language"]) if x))
+    when = f"published {row['published']}" if row["published"] else f"undated, added {row['fetched']}"
+    out.print(" · ".join(one_line(x) for x in (row["outlet"], row["author"], when, row["language"]) if x))
     if row["url"]:
         out.print(one_line(row["url"]))
     out.print()

@@ -19,7 +19,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from storyline.web.reader import search_words
+from storyline.web.reader import search_words, story_times
 from storyline.web.sanitize import marked_html, unmarked
 from storyline.web.security import TokenError, authenticate, bearer
 
@@ -171,16 +171,23 @@ async def read_json_body(request: Request, model: type[BaseModel]) -> BaseModel:
 
 
 def story_item(story: dict) -> dict:
+    """first_seen / last_seen fall back on the added time of undated articles;
+    first_published / last_published never do (null when no article is dated);
+    `added` is when the story's first article was added (UTC, ISO 8601)."""
+    times = story_times(story["articles"])
     return {"id": story["id"], "title": story["title"],
             "articles": [a["id"] if isinstance(a, dict) else a for a in story["articles"]],
             "outlets": story["outlets"], "first_seen": story["first_seen"], "last_seen": story["last_seen"],
-            "url": f"/stories/{story['id']}"}
+            "first_published": times["first_published"], "last_published": times["last_published"],
+            "added": times["added"], "url": f"/stories/{story['id']}"}
 
 
 def article_item(row: dict) -> dict:
+    """`published` is the source's own date (null when it gave none); `added`
+    is when Storyline stored the article (UTC, ISO 8601), never a stand-in for it."""
     return {"id": row["id"], "url": row["url"], "outlet": row["outlet"], "title": row["title"],
-            "published": row["published"], "words": row["words"], "story_id": row["story_id"],
-            "duplicate_of": row["duplicate_of"]}
+            "published": row["published"], "added": row["fetched"], "words": row["words"],
+            "story_id": row["story_id"], "duplicate_of": row["duplicate_of"]}
 
 
 def summary_json(article_id: int, summary) -> dict:
@@ -232,7 +239,7 @@ def get_story(request: Request, story_id: StoryId, facts: bool = True):
         raise ApiError(404, f"no story with id {story_id}")
     brief = story.pop("brief") or {}
     data = story_item(story) | {
-        "articles": [{k: a[k] for k in ("id", "outlet", "title", "published", "url", "duplicate_of")}
+        "articles": [{k: a[k] for k in ("id", "outlet", "title", "published", "added", "url", "duplicate_of")}
                      for a in story["articles"]],
         "brief": {"sentences": brief.get("sentences", []), "method": brief.get("method"),
                   "words": brief.get("words")},

@@ -41,8 +41,11 @@ class Pool:
     originals: list[int]  # for each source, the index of the source it is a near-copy of (or its own)
 
     def reading_order(self, source: int) -> tuple:
-        """Sources read in order of publication, then as given."""
-        return (self.sources[source].published or "", source)
+        """Sources read in order of publication, then as given; undated sources
+        (published None) after the dated ones, in the order given (a stored
+        story gives them in the order they were added)."""
+        published = self.sources[source].published
+        return (published is None, published or "", source)
 
     def repeats(self, i: int, chosen: list[int], threshold: float) -> bool:
         """Does sentence i say again what one of `chosen` says (cosine above threshold)?"""

@@ -317,6 +317,9 @@ def _dates(sentence: str, clause_starts: list[int], published) -> list[Claim]:
         if not event:
             continue
         written = match.group("date")
-        iso = dates.resolve(written, published, sentence[:match.start()]) or written.lower()
+        iso = dates.resolve(written, published, sentence[:match.start()])
+        if iso is None and published is None:
+            continue  # "Tuesday" in an undated article: which Tuesday is unknown, so nothing to compare
+        iso = iso or written.lower()
         found.append(Claim(("date", event), event, iso, written))
     return found

@@ -17,7 +17,7 @@ WEEKDAYS = {name: number for number, name in enumerate(
 
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _WEEKDAY = r"(?P<weekday>" + "|".join(WEEKDAYS) + r")"
-_DAY_MONTH_YEAR = re.compile(_MONTH + r"(?:\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?)?,?(?:\s+(?P<year>\d{4}))?\b", re.I)
+_DAY_MONTH_YEAR = re.compile(r"\b" + _MONTH + r"(?:\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?)?,?(?:\s+(?P<year>\d{4}))?\b", re.I)
 _DAY_FIRST = re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"(?:,?\s+(?P<year>\d{4}))?\b", re.I)
 _WEEKDAY_RE = re.compile(r"\b(?P<which>next|last|this|coming|past)?\s*" + _WEEKDAY + r"\b", re.I)
 _YEAR = re.compile(r"^(?:in\s+|since\s+|by\s+|the\s+year\s+)?(?P<year>1[89]\d\d|20\d\d)$", re.I)
@@ -25,9 +25,26 @@ _AGO = re.compile(r"\b(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nin
                   r"(?P<unit>day|week|month|year)s?\s+ago\b", re.I)
 _SMALL = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
           "seven": 7, "eight": 8, "nine": 9, "ten": 10}
-# Words that put an undated month or day after publication ("will start in March").
-_FUTURE = re.compile(r"\b(will|shall|next|coming|upcoming|scheduled|expected|plans?|set to|"
-                     r"starting|begins?|start)\b", re.I)
+# Whether the words just before a month or weekday without a year look ahead:
+# read backwards, the first word that tells the tense decides. "will reopen in",
+# "is expected to finish by": ahead. "reopened in", "had been expected to finish
+# by", "would" (as often a past refusal as a reported future): not. "was
+# expected to": a future reported in the past tense, ahead of publication for a
+# weekday (days away) but not for a month without a year, which then means the
+# one just past ("next September" is how a reporter names the coming one).
+AHEAD, REPORTED = "ahead", "reported"
+_AHEAD_WORDS = {"will", "shall", "'ll", "won't", "next", "coming", "upcoming"}
+_PAST_AUXILIARIES = {"was", "were", "had", "did", "been", "would"}
+_REPORTED_AUXILIARIES = {"was", "were"}  # "was expected to": a reported expectation
+# After these an "-ed" word is a state, not a past verb ("will be closed", "to remain closed").
+_LINKING = {"be", "is", "are", "am", "'s", "'re", "being", "remain", "remains", "stay", "stays",
+            "become", "becomes", "get", "gets", "seem", "seems", "keep", "keeps"}
+_SCHEDULED = {"expected", "scheduled", "slated", "planned", "poised"}  # "is expected to", "was expected to"
+_SCHEDULED_TO = {"set", "going", "supposed"}  # only with "to" ("set to", not "set fire")
+_PLANS_TO = {"plans", "plan", "aims", "intends", "hopes"}
+_SCHEDULE_VERBS = {"begins", "starts", "opens", "resumes", "ends", "closes"}  # "the season begins in March"
+_WORD = re.compile(r"'?[a-z]+(?:'[a-z]+)?")
+_CONTEXT_WORDS = 8
 
 
 def published_date(published: str | None) -> date | None:
@@ -47,17 +64,46 @@ def resolve(text: str, published: date | None, context: str = "") -> str | None:
     in") moves a month or day without a year forward rather than back.
     """
     phrase = " ".join(text.lower().replace("’", "'").split())
-    future = bool(_FUTURE.search(" ".join(context.split()[-6:]) + " " + phrase))
+    tense = AHEAD if re.search(r"\b(next|coming|upcoming)\b", phrase) else looks_ahead(context)
     year = _YEAR.match(phrase)
     if year:
         return year.group("year")
     for pattern in (_DAY_MONTH_YEAR, _DAY_FIRST):
         match = pattern.search(phrase)
         if match and not _is_may_verb(match, phrase):
-            return _month_day(match, published, phrase, future)
+            return _month_day(match, published, phrase, tense == AHEAD)
     if published is None:
         return None
-    return _relative(phrase, published, future)
+    return _relative(phrase, published, tense is not None)
+
+
+def looks_ahead(context: str) -> str | None:
+    """AHEAD, REPORTED or None: do the words before a date put it after
+    publication? See _AHEAD_WORDS."""
+    words = _WORD.findall(context.lower().replace("’", "'").replace("'ll", " 'll"))[-_CONTEXT_WORDS:]
+    for i in range(len(words) - 1, -1, -1):
+        word = words[i]
+        before = words[i - 1] if i else ""
+        after = words[i + 1] if i + 1 < len(words) else ""
+        if word in _AHEAD_WORDS or word in _SCHEDULE_VERBS or (word in _PLANS_TO and after == "to"):
+            return AHEAD
+        if word in _SCHEDULED or (word in _SCHEDULED_TO and after == "to") or _due(words, i):
+            return REPORTED if before in _REPORTED_AUXILIARIES else None if before in _PAST_AUXILIARIES else AHEAD
+        if word in _PAST_AUXILIARIES:
+            return None
+        if _past_participle(word) and before not in _LINKING:
+            return None  # "reopened in", "has closed since": a finite past
+    return None
+
+
+def _due(words: list[str], i: int) -> bool:
+    """"due to be finished", "due in March"; not "closed due to flooding"."""
+    follow = words[i + 1:i + 3]
+    return words[i] == "due" and bool(follow) and (follow[0] in ("for", "in", "on", "by") or follow == ["to", "be"])
+
+
+def _past_participle(word: str) -> bool:
+    return len(word) >= 5 and word.endswith("ed") and not word.endswith("eed")
 
 
 def _is_may_verb(match, phrase: str) -> bool:

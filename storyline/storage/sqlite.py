@@ -308,8 +308,11 @@ class SQLiteStore:
         return stories
 
     def story_articles(self, story_id: int) -> list[dict]:
+        """The story's articles in order of publication (undated ones by when they
+        were added); `published` is null when the source gave no date, `added` is
+        when Storyline stored the article."""
         return [dict(r) for r in self.db.execute(
-            "SELECT a.id, o.name AS outlet, a.title, a.published, a.url, a.duplicate_of "
+            "SELECT a.id, o.name AS outlet, a.title, a.published, a.fetched AS added, a.url, a.duplicate_of "
             "FROM articles a JOIN outlets o ON o.id = a.outlet_id WHERE a.story_id = ? "
             "ORDER BY COALESCE(a.published, a.fetched), a.id", (story_id,))]
 
@@ -319,6 +322,8 @@ class SQLiteStore:
         return self._story(row) if row else None
 
     def _story(self, row: sqlite3.Row) -> dict:
+        """first_seen / last_seen span the members' publication times, or the
+        time an undated member was added (see storyline.web.reader.story_times)."""
         members = self.story_articles(row["id"])
         return {"id": row["id"], "title": row["title"], "articles": members,
                 "outlets": sorted({m["outlet"] for m in members}),
@@ -492,7 +497,7 @@ class SQLiteStore:
         """Every outlet with its article count and newest article."""
         return [dict(r) for r in self.db.execute(
             "SELECT o.id, o.name, o.domain, COUNT(a.id) AS articles, "
-            "MAX(COALESCE(a.published, a.fetched)) AS latest, MAX(a.fetched) AS last_fetched "
+            "MAX(a.published) AS latest, MAX(a.fetched) AS last_fetched "
             "FROM outlets o LEFT JOIN articles a ON a.outlet_id = o.id GROUP BY o.id ORDER BY o.name")]
 
     # -- summaries ----------------------------------------------------------------
@@ -523,9 +528,11 @@ class SQLiteStore:
     # -- briefs -------------------------------------------------------------------
 
     def story_sources(self, story_id: int) -> list[dict]:
-        """The story's articles with their text, oldest first (not-articles never join one)."""
+        """The story's articles with their text, oldest first (not-articles never join one).
+        `published` is the source's own date or null, never the time it was added:
+        relative dates in the text are resolved against it."""
         return [dict(r) for r in self.db.execute(
-            "SELECT a.id, o.name AS outlet, a.title, a.text, COALESCE(a.published, a.fetched) AS published, "
+            "SELECT a.id, o.name AS outlet, a.title, a.text, a.published, a.fetched AS added, "
             "a.duplicate_of FROM articles a JOIN outlets o ON o.id = a.outlet_id "
             "WHERE a.story_id = ? ORDER BY COALESCE(a.published, a.fetched), a.id", (story_id,))]
 

@@ -56,9 +56,14 @@ def _rfc3339(iso: str | None) -> str:
 def front_feed(base: str, stories: list[dict]) -> Feed:
     base = base.rstrip("/")
     items = [Item(f"{base}/stories/{s['id']}", f"{base}/stories/{s['id']}", s["title"] or "(untitled)",
-                  " ".join(s.get("lead") or []), s["last_seen"], list(s["outlets"])) for s in stories]
+                  " ".join(s.get("lead") or []), _story_moment(s), list(s["outlets"])) for s in stories]
     return Feed("Storyline — front page", base + "/",
                 {k: f"{base}/feed.{k}" for k in ("rss", "atom", "json")}, items)
+
+
+def _story_moment(story: dict) -> str | None:
+    """A story's newest publication time; its last added time only when no article is dated."""
+    return (story.get("times") or {}).get("last_published") or story["last_seen"]
 
 
 def search_feed(base: str, query: str, hits: list[dict]) -> Feed:

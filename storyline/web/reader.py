@@ -52,6 +52,23 @@ def _hours(iso: str | None) -> float | None:
     return moment.timestamp() / 3600.0
 
 
+def story_times(members: list[dict]) -> dict:
+    """When a story's articles were published and added, kept apart: the first
+    and last publication times (None when no article gives one), when its first
+    article was added, the added times of its undated articles, and its latest
+    moment (what the front page shows) labelled "published" or "added"."""
+    members = [m for m in members if isinstance(m, dict)]
+    dated = [m["published"] for m in members if m.get("published")]
+    undated = [m["added"] for m in members if not m.get("published") and m.get("added")]
+    latest = max(((m.get("published") or m.get("added"), "published" if m.get("published") else "added")
+                  for m in members if m.get("published") or m.get("added")), default=None)
+    return {"first_published": min(dated, default=None), "last_published": max(dated, default=None),
+            "added": min((m["added"] for m in members if m.get("added")), default=None),
+            "undated": len([m for m in members if not m.get("published")]),
+            "undated_first_added": min(undated, default=None), "undated_last_added": max(undated, default=None),
+            "latest": {"at": latest[0], "label": latest[1]} if latest else None}
+
+
 @dataclass
 class Ranked:
     id: int
@@ -165,6 +182,7 @@ class Reader:
             story["lead"] = [s["text"] for s in (brief or {}).get("sentences", [])[:2]]
             story["lead_citations"] = [s["citations"] for s in (brief or {}).get("sentences", [])[:2]]
             story["outlet_count"] = by_id[story["id"]].outlets
+            story["times"] = story_times(story["articles"])
             story["score"] = round(by_id[story["id"]].score, 4)
         return stories, total
 
@@ -219,6 +237,7 @@ class Reader:
         if story is None:
             return None
         story["brief"] = self.brief(story_id, facts=facts)
+        story["times"] = story_times(story["articles"])
         return story
 
     # -- articles ------------------------------------------------------------------------------
