@@ -153,3 +153,13 @@ def client(request, demo_db):
     with TestClient(create_app(demo_db, token=request.module.TOKEN, settings=offline())) as c:
         yield c
 
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    """The spaCy model the facts stage uses (loaded once for the whole run)."""
+    from storyline.facts import nlp as models
+    try:
+        return models.load()
+    except models.ModelMissing as missing:
+        pytest.skip(str(missing))

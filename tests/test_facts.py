@@ -42,14 +42,6 @@ def ashcombe():
     return demo_sources(ASHCOMBE)
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    try:
-        return models.load()
-    except models.ModelMissing as missing:
-        pytest.skip(str(missing))
-
-
 # -- dates ---------------------------------------------------------------------
 
 PUBLISHED = date(2026, 11, 17)  # a Tuesday

@@ -10,7 +10,6 @@ import pytest
 
 from storyline.brief import brief, brief_json
 from storyline.facts import extract_facts, find_conflicts
-from storyline.facts import nlp as models
 from storyline.facts.aliases import country, country_code, spells_out
 from storyline.model import Source
 from tests.test_facts import by_about, demo_sources
@@ -22,14 +21,6 @@ HIKER = {
     "NC": "northfield-courier/dog-team-finds-missing-millbrook-hiker.html",
     "CO": "civic-observer/rescued-hiker-released-from-hospital.html",
 }
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    try:
-        return models.load()
-    except models.ModelMissing as missing:
-        pytest.skip(str(missing))
 
 
 def entities_of(text: str, *names: tuple[str, str]) -> list[tuple[str, str, int]]:
