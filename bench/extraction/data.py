@@ -28,9 +28,12 @@ class Page:
     truth: str   # reference articleBody
 
 
+def shared_root(shared: str | Path | None = None) -> Path:
+    return Path(shared or os.environ.get("STORYLINE_SHARED") or PROJECT_ROOT.parent / "shared")
+
+
 def dataset_dir(shared: str | Path | None = None) -> Path:
-    base = Path(shared or os.environ.get("STORYLINE_SHARED") or PROJECT_ROOT.parent / "shared")
-    return base / SUBDIR
+    return shared_root(shared) / SUBDIR
 
 
 def load_pages(shared: str | Path | None = None, limit: int | None = None) -> list[Page]:

@@ -1,6 +1,9 @@
 """Main text and metadata of a web page, with trafilatura."""
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
@@ -8,8 +11,8 @@ from lxml import html as lxml_html
 from storyline.extract import chrome
 from storyline.extract.decode import decode, printable
 from storyline.extract.language import detect, normalize_tag
-from storyline.extract.words import count_words
 from storyline.extract.limits import bounded_markup
+from storyline.extract.words import count_words
 from storyline.model import Extracted
 
 
@@ -49,8 +52,27 @@ _PARSER = lxml_html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pi
                            collect_ids=False, default_doctype=False)
 
 
+# Repairs trafilatura's loader makes before libxml2 sees a page (its
+# utils.repair_faulty_html), tolerant of spacing: a self-closing <html .../>
+# leaves the whole page outside the root, so no text; a doctype written
+# "< !DOCTYPE" is read as text. The doctype carries nothing we use, so a
+# leading one goes whatever its shape.
+_LEADING_DOCTYPE = re.compile(r"^\s*<\s*!\s*doctype[^>]*>", re.I)
+_SELF_CLOSING_HTML = re.compile(r"<html\b([^<>]*?)\s*/\s*>", re.I)
+_REPAIR_WINDOW = 4096
+
+
+def repair_html(text: str) -> str:
+    """``text`` without the control characters libxml2 refuses, a leading
+    doctype, or a self-closing html start tag."""
+    text = _LEADING_DOCTYPE.sub("", printable(text), count=1)
+    head = text[:_REPAIR_WINDOW]
+    fixed = _SELF_CLOSING_HTML.sub(r"<html\1>", head, count=1)
+    return text if fixed == head else fixed + text[_REPAIR_WINDOW:]
+
+
 def parse_tree(html: str | bytes, charset: str | None = None):
-    text = bounded_markup(printable(decode(html, charset) if isinstance(html, bytes) else html))
+    text = bounded_markup(repair_html(decode(html, charset) if isinstance(html, bytes) else html))
     if "<" not in text[:5000]:
         raise ExtractionError("not an HTML document")
     try:
@@ -82,7 +104,8 @@ def extract_html(html: str | bytes, url: str | None = None, charset: str | None 
                 doc.text = fuller.text
     if doc is None or not (doc.text or "").strip():
         raise ExtractionError("no article text found on the page")
-    raw = chrome.join(chrome.paragraphs(doc.text))
+    doc.title = _composed(doc.title)
+    raw = chrome.join(chrome.paragraphs(_composed(doc.text)))
     text = chrome.clean(raw, doc.title)
     if count_words(text) < MIN_WORDS:
         raise ExtractionError("the page holds only navigation and site chrome, no article text")
@@ -115,6 +138,14 @@ def _trafilatura(tree, url: str | None, **options):
         )
     except Exception as exc:  # a third-party failure on one hostile page is that page's error
         raise ExtractionError(f"cannot extract the page: {type(exc).__name__}: {exc}") from None
+
+
+def _composed(text: str | None) -> str | None:
+    """NFC, the form the web and search expect: "ü" written as u + combining
+    diaeresis on some pages would otherwise not match "ü" typed elsewhere."""
+    if not text or unicodedata.is_normalized("NFC", text):
+        return text
+    return unicodedata.normalize("NFC", text)
 
 
 def _thin(text: str | None, tree) -> bool:

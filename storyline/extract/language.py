@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+from storyline.extract.words import count_words
+
 _TAG = re.compile(r"^[a-zA-Z]{2,3}")
 _model = None
 
@@ -18,7 +20,7 @@ def normalize_tag(tag: str | None) -> str | None:
 def detect(text: str) -> str | None:
     global _model
     sample = text[:1000]
-    if len(sample.split()) < 5:
+    if count_words(sample) < 5:
         return None
     if _model is None:
         from py3langid.langid import MODEL_FILE, LanguageIdentifier
