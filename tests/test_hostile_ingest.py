@@ -314,3 +314,12 @@ def test_heavy_pages_are_bounded_before_extraction(store, fetcher, tmp_path):
     assert report.added == 1
     assert len(report.failed) == 1 and report.failed[0].error.endswith(
         "MB of markup besides its scripts and styles, more than the 4 MB an article page may have")
+
+
+def test_the_word_cap_counts_scripts_written_without_spaces():
+    from storyline.extract import ExtractionError, extract_text
+    from storyline.extract.limits import MAX_ARTICLE_WORDS
+
+    with pytest.raises(ExtractionError, match="more than 50,000 words"):
+        extract_text("長い記録\n\n" + "記録" * (MAX_ARTICLE_WORDS + 10))
+    assert extract_text("短い記事\n\n" + "市議会は火曜日に港の修理を承認した。" * 50).text

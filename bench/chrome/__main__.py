@@ -20,9 +20,9 @@ from urllib.parse import urlsplit
 
 from bench.extraction.data import load_anchor, load_pages
 from bench.extraction.scoring import score_outputs
+from bench.extraction.trafeval import count_page, load_eval_pages, norm, score_eval
 from storyline.extract import ExtractionError, extract_html
 
-from . import trafeval
 from .learning import Sample, extract, learned_texts
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,31 +35,32 @@ def _row(name: str, p: float, r: float, f1: float, extra: str = "") -> str:
 def trafilatura_set(shared, limit, show) -> None:
     import trafilatura
 
-    pages = trafeval.load(shared, limit)
+    pages = load_eval_pages(shared, limit)
     ours, raw, default = {}, {}, {}
     for page in pages:
         try:
             ex = extract_html(page.html, url=page.url)
-            ours[page.url], raw[page.url] = ex.text, ex.raw_text
+            ours[page.id], raw[page.id] = ex.text, ex.raw_text
         except ExtractionError:
-            ours[page.url] = raw[page.url] = ""
+            ours[page.id] = raw[page.id] = ""
         try:
-            default[page.url] = trafilatura.extract(page.html, url=page.url) or ""
+            default[page.id] = trafilatura.extract(page.html, url=page.url) or ""
         except Exception:
-            default[page.url] = ""
+            default[page.id] = ""
     print(f"trafilatura eval set: {len(pages)} pages; snippets found/absent (P/R/accuracy/F1)")
     for name, outputs in (("storyline", ours), ("storyline before chrome cleaning", raw),
                           ("trafilatura.extract default", default)):
-        c = trafeval.score(pages, outputs)
+        c, _ = score_eval(pages, outputs)
         print(_row(name, c.precision, c.recall, c.f1, f"  acc {c.accuracy:.3f}"))
     if show:
         print("  pages where chrome cleaning changed the score (lost 'with' / removed 'without'):")
         for page in pages:
-            a, b = trafeval.score_page(page, ours[page.url]), trafeval.score_page(page, raw[page.url])
+            a, b = count_page(page, ours[page.id]), count_page(page, raw[page.id])
             if (a.tp, a.fp) != (b.tp, b.fp):
-                lost = [s for s in page.with_ if s in raw[page.url] and s not in ours[page.url]]
-                cut = [s for s in page.without if s in raw[page.url] and s not in ours[page.url]]
-                print(f"    {page.file}: lost {lost[:3]} removed {cut[:3]}")
+                cleaned, before = norm(ours[page.id]), norm(raw[page.id])
+                lost = [s for s in page.must if norm(s) in before and norm(s) not in cleaned]
+                cut = [s for s in page.must_not if norm(s) in before and norm(s) not in cleaned]
+                print(f"    {page.id}: lost {lost[:3]} removed {cut[:3]}")
 
 
 def scrapinghub_set(shared, limit) -> list[Sample]:

@@ -20,6 +20,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from storyline.extract.words import count_words, ends_sentence
+
 # Lines longer than this are body text even when repeated.
 MAX_CHROME_WORDS = 30
 # Non-sentence lines up to this long at the edges of a text are chrome.
@@ -38,7 +40,6 @@ PAGES_FOR_SENTENCE = 3
 # Outlets sharing a non-sentence line before it counts as chrome everywhere.
 OUTLETS_FOR_SHARED = 3
 
-_SENTENCE_END = re.compile(r"""[.!?…]["'”’)\]]*$""")
 _DIGITS = re.compile(r"\d+")
 _NON_WORD_EDGES = re.compile(r"^\W+|\W+$")
 _SPACES = re.compile(r"\s+")
@@ -63,11 +64,11 @@ def fingerprint(line: str) -> str:
 
 
 def is_sentence(line: str) -> bool:
-    return bool(_SENTENCE_END.search(line.strip())) and len(line.split()) >= 3
+    return ends_sentence(line) and count_words(line) >= 3
 
 
 def is_short(line: str) -> bool:
-    return len(line.split()) <= MAX_CHROME_WORDS
+    return count_words(line) <= MAX_CHROME_WORDS
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ def strip_structural(paras: list[str], title: str | None = None) -> list[str]:
     start, end = _keep_introduced_lists(paras, start, end)
     kept = paras[start:end]
     # Mostly short lines (a table of scores, a list): keep it whole.
-    if sum(len(p.split()) for p in kept) * 2 < sum(len(p.split()) for p in paras):
+    if sum(count_words(p) for p in kept) * 2 < sum(count_words(p) for p in paras):
         return paras
     return kept
 
@@ -159,10 +160,10 @@ def _list_length(paras: list[str], i: int) -> int:
 def _owned_by_label(paras: list[str], i: int) -> bool:
     """A headline-like line (no sentence end) right after a navigation label."""
     line = paras[i]
-    if i == 0 or is_sentence(line) or len(line.split()) > HEADLINE_WORDS or _INNER_STOP.search(line):
+    if i == 0 or is_sentence(line) or count_words(line) > HEADLINE_WORDS or _INNER_STOP.search(line):
         return False
     label = paras[i - 1]
-    return not is_sentence(label) and len(label.split()) <= LABEL_WORDS and not label.rstrip().endswith(":")
+    return not is_sentence(label) and count_words(label) <= LABEL_WORDS and not label.rstrip().endswith(":")
 
 
 _INNER_STOP = re.compile(r"[.!?]\s+\w")
@@ -185,7 +186,7 @@ def _is_content_shaped(line: str) -> bool:
 
 
 def _edge_chrome(line: str) -> bool:
-    return not is_sentence(line) and len(line.split()) <= EDGE_WORDS
+    return not is_sentence(line) and count_words(line) <= EDGE_WORDS
 
 
 def remove_learned(paras: list[str], chrome: set[str] | frozenset[str]) -> list[str]:
@@ -203,15 +204,15 @@ def remove_learned(paras: list[str], chrome: set[str] | frozenset[str]) -> list[
                 drop[j] = True
                 j += 1
     kept = [p for p, d in zip(paras, drop) if not d]
-    total = sum(len(p.split()) for p in paras)
-    removed = total - sum(len(p.split()) for p in kept)
+    total = sum(count_words(p) for p in paras)
+    removed = total - sum(count_words(p) for p in kept)
     if total and removed / total > MAX_LEARNED_SHARE:
         return paras
     return kept
 
 
 def _is_teaser_headline(line: str) -> bool:
-    return (not is_sentence(line) and len(line.split()) <= HEADLINE_WORDS
+    return (not is_sentence(line) and count_words(line) <= HEADLINE_WORDS
             and not _INNER_STOP.search(line) and not _is_content_shaped(line))
 
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import re
 
+from storyline.extract.words import more_words_than
+
 MAX_ARTICLE_WORDS = 50_000
 # Markup handed to the extractor, once scripts, styles and comments are dropped
 # (they are most of a heavy page's bytes and none of its article).
 MAX_MARKUP_CHARS = 4 * 1024 * 1024
 
-_WORD = re.compile(r"\S+")
 _OPENERS = re.compile(r"<(script|style|noscript|template|svg)\b|<!--", re.I)
 
 
@@ -21,11 +22,7 @@ def _refuse(message: str) -> Exception:
 
 
 def check_words(text: str) -> None:
-    count = 0
-    for count, _ in enumerate(_WORD.finditer(text), start=1):
-        if count > MAX_ARTICLE_WORDS:
-            break
-    if count > MAX_ARTICLE_WORDS:
+    if more_words_than(text, MAX_ARTICLE_WORDS):
         raise _refuse(f"the text has more than {MAX_ARTICLE_WORDS:,} words, more than an article may "
                       "have (a book, a log or a generated page, not news)")
 

@@ -31,6 +31,7 @@ _UNSPACED_RANGES = (
 _UNSPACED = re.compile(f"[{_UNSPACED_RANGES}]")
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 CHARACTERS_PER_WORD = 2
+_TOKEN = re.compile(r"\S+")
 
 # Sentence-final marks: Latin, CJK full-width (。！？ and the half-width and
 # full-width stops), Devanagari danda, Arabic and Urdu marks, Armenian,
@@ -48,6 +49,19 @@ def count_words(text: str) -> int:
     # As str.split() counts, but a lone dash, bullet or bar is no word.
     spaced = sum(1 for token in rest.split() if _LETTER_OR_DIGIT.search(token))
     return spaced + (unspaced + CHARACTERS_PER_WORD - 1) // CHARACTERS_PER_WORD
+
+
+def more_words_than(text: str, limit: int) -> bool:
+    """count_words(text) > limit, without building a list of every word (for
+    texts that may be megabytes long): stops as soon as the limit is passed."""
+    count = 0.0
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        unspaced = sum(1 for _ in _UNSPACED.finditer(token)) if _UNSPACED.search(token) else 0
+        count += unspaced / CHARACTERS_PER_WORD + (1 if len(token) > unspaced else 0)
+        if count > limit:
+            return True
+    return False
 
 
 def ends_sentence(line: str) -> bool:
