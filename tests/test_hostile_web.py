@@ -29,7 +29,7 @@ with warnings.catch_warnings():
 from storyline.ingest import Ingestor, content_hash
 from storyline.model import Article
 from storyline.storage import SQLiteStore
-from storyline.storage.sqlite import SearchInterrupted
+from storyline.storage.search import SearchInterrupted
 from storyline.web import create_app
 from storyline.web.feeds import Feed, Item, render
 from tests.conftest import ROOT, offline

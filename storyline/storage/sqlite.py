@@ -15,6 +15,8 @@ from pathlib import Path
 from storyline.extract import chrome
 from storyline.model import Article, Summary, SummarySentence
 from storyline.storage.migrations import SQLITE as MIGRATIONS
+from storyline.storage.search import (SEARCH_WINDOW, SNIPPET_WORDS, TITLE_WINDOW, fts_query, marked_windows,
+                                      search_budget, snippet, window_db)
 
 ARTICLE_COLUMNS = (
     "a.id, a.url, a.canonical_url, o.name AS outlet, a.title, a.author, a.published, "
@@ -426,72 +428,33 @@ class SQLiteStore:
         repeats in it, so snippets are made from the first SEARCH_WINDOW
         characters of a hit, for the first `snippets` hits only (all if None).
         Past `budget` seconds, or once `cancelled()` is true, SearchInterrupted."""
-        with self._search_budget(budget, cancelled) as check:
+        with search_budget(self.db, budget, cancelled) as check:
             rows = [dict(r) for r in self.db.execute(
                 f"SELECT {ARTICLE_COLUMNS}, bm25(articles_fts) AS rank "
                 "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
                 "JOIN outlets o ON o.id = a.outlet_id WHERE articles_fts MATCH ? "
                 "ORDER BY rank LIMIT ? OFFSET ?",
-                (_fts_query(query), limit, offset))]
+                (fts_query(query), limit, offset))]
             check()
             shown = rows if snippets is None else rows[:snippets]
             windows = {r["id"]: (r["title"], r["text"]) for r in self.db.execute(
                 f"SELECT id, substr(title, 1, {TITLE_WINDOW}) AS title, substr(text, 1, {SEARCH_WINDOW}) AS text "
                 f"FROM articles WHERE id IN ({','.join('?' * len(shown))})", [r["id"] for r in shown])}
             check()
-            marked = _marked_windows(self._window_db(), query, windows, mark)
+            marked = marked_windows(self._window_db(), query, windows, mark)
             check()
         for row in rows:
             title, text = windows.get(row["id"], (None, None))
             marked_title, marked_text = marked.get(row["id"], (title, text))
-            row["snippet"] = _snippet(marked_text or "", mark, words or SNIPPET_WORDS) if text is not None else ""
+            row["snippet"] = snippet(marked_text or "", mark, words or SNIPPET_WORDS) if text is not None else ""
             row["title_marked"] = marked_title if marked_title is not None else row["title"]
         return rows
 
     def _window_db(self) -> sqlite3.Connection:
-        """A private in-memory FTS5 table (same tokenizer as articles_fts) to
-        highlight bounded windows of text with SQLite's own matching."""
         db = self.__dict__.get("_windows")
         if db is None:
-            db = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
-            db.execute("CREATE VIRTUAL TABLE window USING fts5(title, text, tokenize='porter unicode61')")
-            self.__dict__["_windows"] = db
+            db = self.__dict__["_windows"] = window_db()
         return db
-
-    @contextmanager
-    def _search_budget(self, seconds: float | None, cancelled: Callable[[], bool] | None):
-        """Run a search under SQLite's progress handler: it is interrupted once
-        `seconds` have passed or `cancelled()` is true (the server is stopping).
-        Yields a check() for the Python steps between queries."""
-        import time
-
-        deadline = time.monotonic() + seconds if seconds else None
-
-        def reason() -> str | None:
-            if cancelled is not None and cancelled():
-                return "the server is shutting down"
-            if deadline is not None and time.monotonic() > deadline:
-                return f"the search took longer than its {seconds:g} s budget: try fewer or rarer words"
-            return None
-
-        def check() -> None:
-            why = reason()
-            if why:
-                raise SearchInterrupted(why)
-
-        if deadline is None and cancelled is None:
-            yield check
-            return
-        self.db.set_progress_handler(lambda: reason() is not None, PROGRESS_STEPS)
-        try:
-            yield check
-        except sqlite3.OperationalError as exc:
-            why = reason()
-            if why and "interrupt" in str(exc).lower():
-                raise SearchInterrupted(why) from None
-            raise
-        finally:
-            self.db.set_progress_handler(None, 0)
 
     def outlets_overview(self) -> list[dict]:
         """Every outlet with its article count and newest article."""
@@ -574,68 +537,6 @@ class SQLiteStore:
         if unresolved_only:
             sql += " WHERE resolved IS NULL"
         return [dict(r) for r in self.db.execute(sql + " ORDER BY id")]
-
-
-def _fts_query(text: str, operator: str = " ") -> str:
-    """User words as quoted FTS5 terms, so punctuation cannot form syntax
-    (control characters, NUL included, are spaces)."""
-    text = "".join(" " if ord(c) < 32 or ord(c) == 127 else c for c in text)
-    terms = [t.replace('"', '""') for t in text.split() if t.strip()]
-    return operator.join(f'"{t}"' for t in terms) or '""'
-
-
-class SearchInterrupted(Exception):
-    """A search stopped by its time budget or because the server is stopping."""
-
-
-SEARCH_WINDOW = 16_000  # characters of a hit's text its snippet is made from
-FIRST_WINDOW = 2_000  # characters tried first
-TITLE_WINDOW = 1_000
-SNIPPET_WORDS = 16
-PROGRESS_STEPS = 1_000  # SQLite virtual machine steps between two looks at the budget
-
-
-def _marked_windows(db: sqlite3.Connection, query: str, windows: dict[int, tuple[str, str]],
-                    mark: tuple[str, str]) -> dict[int, tuple[str, str]]:
-    """id -> (title, text) windows with every match of any query word marked.
-    The first FIRST_WINDOW characters are tried first (matches are usually
-    early, and highlighting costs more than linear time in the matches), the
-    whole window only for texts without a match there."""
-    strip = {ord(m): None for m in mark if not m.isprintable()}  # stored text cannot fake a mark
-    windows = {i: ((t or "").translate(strip), (x or "").translate(strip)) for i, (t, x) in windows.items()}
-    marked = _highlight(db, query, {i: (t, x[:FIRST_WINDOW]) for i, (t, x) in windows.items()}, mark)
-    later = {i: w for i, w in windows.items()
-             if len(w[1]) > FIRST_WINDOW and mark[0] not in marked.get(i, ("", ""))[1]}
-    marked.update(_highlight(db, query, later, mark))
-    return marked
-
-
-def _highlight(db: sqlite3.Connection, query: str, windows: dict[int, tuple[str, str]],
-               mark: tuple[str, str]) -> dict[int, tuple[str, str]]:
-    if not windows:
-        return {}
-    try:
-        db.executemany("INSERT INTO window (rowid, title, text) VALUES (?, ?, ?)",
-                       [(i, t, x) for i, (t, x) in windows.items()])
-        return {row[0]: (row[1], row[2]) for row in db.execute(
-            "SELECT rowid, highlight(window, 0, ?, ?), highlight(window, 1, ?, ?) FROM window WHERE window MATCH ?",
-            (*mark, *mark, _fts_query(query, " OR ")))}
-    finally:
-        db.execute("DELETE FROM window")
-
-
-def _snippet(marked: str, mark: tuple[str, str], words: int) -> str:
-    """About `words` words of a marked window, starting just before its first match."""
-    tokens = marked.split()
-    first = next((i for i, t in enumerate(tokens) if mark[0] in t), 0)
-    start = max(0, first - words // 4)
-    text = " ".join(tokens[start:start + words])
-    before = " ".join(tokens[max(0, start - 200):start])
-    if before.rfind(mark[0]) > before.rfind(mark[1]):  # the cut falls inside a marked phrase
-        text = mark[0] + text
-    if text.rfind(mark[0]) > text.rfind(mark[1]):
-        text += mark[1]
-    return ("… " if start else "") + text + (" …" if start + words < len(tokens) else "")
 
 
 def _statements(script: str) -> list[str]:

@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from storyline import __version__
 from storyline.api import MAX_BODY, ApiError, error_body, router as api_router
 from storyline.config import FetchSettings
-from storyline.storage.sqlite import SearchInterrupted
+from storyline.storage.search import SearchInterrupted
 from storyline.web.reader import SEARCH_BUDGET, Reader
 from storyline.web.security import (RateLimiter, Refusal, RequestGuard, SecurityHeaders, TokenError,
                                     authenticate, bearer, check_attempts)
