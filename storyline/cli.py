@@ -18,7 +18,6 @@ import sys
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -26,7 +25,7 @@ from rich.table import Table
 from rich.text import Text
 
 from storyline import __version__
-from storyline.config import FetchSettings, default_db_path
+from storyline.config import FetchSettings, default_db_path, public_base_url
 from storyline.ingest import Ingestor
 from storyline.ingest import Progress as NullProgress
 from storyline.model import IngestReport
@@ -148,11 +147,12 @@ def _token_file(path: str) -> str:
 
 
 def _base_url(text: str) -> str:
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment \
-            or any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F for c in text):
+    try:
+        if public_base_url(text) is None:  # empty: no URL at all
+            raise ValueError(text)
+    except ValueError:
         raise argparse.ArgumentTypeError(
-            f"the public base URL must be an http(s) URL such as https://news.example.org/, not {_shown(text)}")
+            f"the public base URL must be an http(s) URL such as https://news.example.org/, not {_shown(text)}") from None
     return text
 
 

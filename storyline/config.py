@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from platformdirs import user_data_dir
 
@@ -43,3 +44,18 @@ class FetchSettings:
     # When set, only these host names may be fetched at all (tests use it to
     # guarantee that nothing leaves the machine).
     only_hosts: frozenset[str] | None = None
+
+
+def public_base_url(url: str | None) -> str | None:
+    """The reader's public base URL (`--base-url`, $STORYLINE_BASE_URL) without a
+    trailing slash, or None when unset; ValueError unless it is an absolute
+    http(s) URL with a host, no query or fragment, and no spaces or controls."""
+    if not url or not url.strip():
+        return None
+    url = url.strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment \
+            or any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F for c in url):
+        raise ValueError(f"the public base URL must be an absolute http(s) URL such as "
+                         f"https://news.example.org, not {url!r}")
+    return url

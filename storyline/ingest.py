@@ -277,8 +277,8 @@ class Ingestor:
                 yield from self._source(url)
             else:
                 yield _Outcome(source, error=f"url is not an http(s) URL: {url}")
-        elif url and url_problem(url):
-            yield _Outcome(source, error=f"{url_problem(url)} in url {url}")
+        elif url and (problem := url_problem(url)):
+            yield _Outcome(source, error=f"{problem} in url {url}")
         elif record.get("html") or record.get("text"):
             yield self._page_outcome(source, lambda: self._article_from_record(record, source))
         else:
@@ -362,8 +362,8 @@ class Ingestor:
                jobs: list[tuple[str, Callable[[], Article]]]) -> Iterator[_Outcome]:
         """One feed item: its outcome now, or a job that fetches its linked page later."""
         problem = entry.error
-        if not problem and entry.link and is_url(entry.link) and url_problem(entry.link):
-            problem = f"{url_problem(entry.link)} in link {entry.link}"
+        if not problem and entry.link and is_url(entry.link) and (bad := url_problem(entry.link)):
+            problem = f"{bad} in link {entry.link}"
         if problem:
             yield _Outcome(item, error=problem)
         elif entry.link and self.store.find_duplicate(url=entry.link, canonical_url=canonical_url(entry.link)):
@@ -389,8 +389,8 @@ class Ingestor:
             url = _label(url)
             if not is_url(url):
                 yield _Outcome(url, error=f"OPML entry in {source} is not an http(s) URL")
-            elif url_problem(url):
-                yield _Outcome(url, error=f"OPML entry in {source}: {url_problem(url)} in {url}")
+            elif problem := url_problem(url):
+                yield _Outcome(url, error=f"OPML entry in {source}: {problem} in {url}")
             else:
                 yield from self._guarded(url, lambda u=url: self._poll_feed(u))
             self.progress.advance(url)

@@ -6,7 +6,6 @@ import os
 import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -16,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from storyline import __version__
 from storyline.api import MAX_BODY, ApiError, error_body, router as api_router
-from storyline.config import FetchSettings
+from storyline.config import FetchSettings, public_base_url
 from storyline.storage.search import SearchInterrupted
 from storyline.web.reader import SEARCH_BUDGET, Reader
 from storyline.web.security import (RateLimiter, Refusal, RequestGuard, SecurityHeaders, TokenError,
@@ -50,7 +49,7 @@ def create_app(db: str, *, token: str | None = None, settings: FetchSettings | N
     `base_url` (default $STORYLINE_BASE_URL) is where absolute links (feeds) point."""
     budget = search_budget if search_budget is not None else _seconds_from_env(
         "STORYLINE_SEARCH_BUDGET", SEARCH_BUDGET)
-    public = _base_url(base_url if base_url is not None else os.environ.get("STORYLINE_BASE_URL"))
+    public = public_base_url(base_url if base_url is not None else os.environ.get("STORYLINE_BASE_URL"))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -175,18 +174,6 @@ def _rates_from_env(rates: dict[str, tuple[int, float]]) -> dict[str, tuple[int,
                 raise ValueError(f"{name} must be a whole number of requests a minute (1 to 1000000), not {value!r}")
             out[kind] = (int(value), 60.0)
     return out
-
-
-def _base_url(url: str | None) -> str | None:
-    """The public base URL without a trailing slash; ValueError unless absolute http(s)."""
-    if not url or not url.strip():
-        return None
-    url = url.strip().rstrip("/")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise ValueError(f"the public base URL must be an absolute http(s) URL such as "
-                         f"https://news.example.org, not {url!r}")
-    return url
 
 
 def app_from_env() -> FastAPI:
