@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
-import re
 import sqlite3
 import sys
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from rich.console import Console
@@ -25,18 +22,18 @@ from rich.table import Table
 from rich.text import Text
 
 from storyline import __version__
-from storyline.config import FetchSettings, default_db_path, public_base_url
+from storyline.cli import values
+from storyline.config import FetchSettings, default_db_path
 from storyline.ingest import Ingestor
 from storyline.ingest import Progress as NullProgress
 from storyline.model import IngestReport
 from storyline.storage import StorageError, open_store
 
-DEMO_CORPUS = Path(__file__).resolve().parent.parent / "demo" / "corpus"
+DEMO_CORPUS = Path(__file__).resolve().parents[2] / "demo" / "corpus"
 # Markup, emoji codes and highlighting off by default: nothing printed is read as markup.
 out = Console(soft_wrap=True, markup=False, emoji=False, highlight=False)
 err = Console(stderr=True, markup=False, emoji=False, highlight=False)
 
-MAX_ID = 2**63 - 1  # SQLite's largest integer
 # C0 controls but newline and tab, DEL, C1 controls (U+0080-U+009F, which some
 # terminals obey as ESC sequences), and the bidi embeddings, overrides and
 # isolates that can make text display as something else.
@@ -68,92 +65,6 @@ def _fail(message: str, status: int = 1) -> int:
         line = line[:499] + "…"
     print(f"storyline: {line}", file=sys.stderr)
     return status
-
-
-# -- argument types: a bad value is a usage error naming the argument ----------
-
-def _shown(text: str) -> str:
-    return repr(text if len(text) <= 40 else text[:39] + "…")
-
-
-def _whole_number(low: int, high: int, what: str):
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{what} must be a whole number, not {_shown(text)}") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{what} must be from {low} to {high}, not {_shown(text)}")
-        return value
-    return parse
-
-
-_id = _whole_number(1, MAX_ID, "an id")
-_limit = _whole_number(1, MAX_ID, "the limit")
-_offset = _whole_number(0, MAX_ID, "the offset")
-_sentences = _whole_number(1, 100, "the number of sentences")
-_words = _whole_number(1, 5000, "the number of words")
-_port = _whole_number(1, 65535, "the port")
-_workers = _whole_number(1, 64, "the number of workers")
-
-
-def _id_or_path(text: str) -> int | str:
-    """A stored id when it looks like a number and no such file exists, else a path."""
-    if re.fullmatch(r"[+-]?\d+", text, re.ASCII) and not Path(text).exists():
-        return _id(text)
-    return text
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not (math.isfinite(value) and 0 < value <= 3600):
-        raise argparse.ArgumentTypeError(f"seconds must be a number above 0 and at most 3600, not {_shown(text)}")
-    return value
-
-
-def _since(text: str) -> str:
-    """'3d', '12h', '2w' or an ISO date -> the UTC timestamp (ISO 8601) to compare with."""
-    units = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
-    try:
-        if match := re.fullmatch(r"(\d+)([hdw])", text, re.ASCII):
-            moment = datetime.now(timezone.utc) - int(match[1]) * units[match[2]]
-        else:
-            moment = datetime.fromisoformat(text)
-            if moment.tzinfo is not None:
-                moment = moment.astimezone(timezone.utc)
-    except OverflowError:
-        raise argparse.ArgumentTypeError(f"{_shown(text)} reaches back before the year 1") from None
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"takes 3d, 12h, 2w or an ISO date, not {_shown(text)}") from None
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _token_file(path: str) -> str:
-    """The first line of the file (so the token is not in the process list)."""
-    try:
-        with open(path, encoding="utf-8") as file:
-            line = file.readline(4097)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise argparse.ArgumentTypeError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
-    token = line.strip()
-    if len(line) > 4096:
-        raise argparse.ArgumentTypeError(f"the first line of {path} is over 4096 characters")
-    if not token:
-        raise argparse.ArgumentTypeError(f"the first line of {path} is empty")
-    return token
-
-
-def _base_url(text: str) -> str:
-    try:
-        if public_base_url(text) is None:  # empty: no URL at all
-            raise ValueError(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"the public base URL must be an http(s) URL such as https://news.example.org/, not {_shown(text)}") from None
-    return text
 
 
 class _RichProgress(NullProgress):
@@ -478,9 +389,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="SQLite file (default: $STORYLINE_DB, else a file in your data directory)")
     parser.add_argument("--allow-private", action="store_true",
                         help="allow fetching private, loopback and link-local addresses")
-    parser.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
+    parser.add_argument("--timeout", type=values.seconds, default=None, metavar="SECONDS",
                         help="seconds per network step (above 0, at most 3600; default 15)")
-    parser.add_argument("--deadline", type=_seconds, default=None, metavar="SECONDS",
+    parser.add_argument("--deadline", type=values.seconds, default=None, metavar="SECONDS",
                         help="seconds for one whole fetch: connect, redirects, retries and body "
                              "(above 0, at most 3600; default 60)")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -496,44 +407,44 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--outlet", help="outlet name for the added files")
     command("fetch", cmd_fetch, "poll every known feed once")
     p = command("articles", cmd_articles, "list stored articles, newest first")
-    p.add_argument("--limit", type=_limit, default=50)
-    p.add_argument("--offset", type=_offset, default=0)
+    p.add_argument("--limit", type=values.limit, default=50)
+    p.add_argument("--offset", type=values.offset, default=0)
     p.add_argument("--outlet")
     p = command("show", cmd_show, "show one article")
-    p.add_argument("article_id", type=_id)
+    p.add_argument("article_id", type=values.article_id)
     p = command("failures", cmd_failures, "items that could not be added, with the reason")
     p.add_argument("--all", action="store_true", help="include failures later resolved")
     p = command("stories", cmd_stories, "list stories, newest first")
-    p.add_argument("--since", type=_since, help="only stories seen since: 3d, 12h, 2w or an ISO date")
-    p.add_argument("--limit", type=_limit, default=50)
-    p.add_argument("--offset", type=_offset, default=0)
+    p.add_argument("--since", type=values.since, help="only stories seen since: 3d, 12h, 2w or an ISO date")
+    p.add_argument("--limit", type=values.limit, default=50)
+    p.add_argument("--offset", type=values.offset, default=0)
     p = command("story", cmd_story, "show one story and its articles")
-    p.add_argument("story_id", type=_id)
+    p.add_argument("story_id", type=values.article_id)
     p = command("recluster", cmd_recluster, "rebuild stories in batch")
-    p.add_argument("--since", type=_since, help="only articles seen since: 30d, 2w or an ISO date (default: all)")
+    p.add_argument("--since", type=values.since, help="only articles seen since: 30d, 2w or an ISO date (default: all)")
     p = command("summarize", cmd_summarize, "summarize a stored article or an article file")
-    p.add_argument("target", type=_id_or_path, metavar="ARTICLE_ID|PATH")
+    p.add_argument("target", type=values.id_or_path, metavar="ARTICLE_ID|PATH")
     length = p.add_mutually_exclusive_group()
-    length.add_argument("--sentences", type=_sentences, help="at most this many sentences (1 to 100)")
-    length.add_argument("--words", type=_words, help="about this many words (1 to 5000)")
+    length.add_argument("--sentences", type=values.sentences, help="at most this many sentences (1 to 100)")
+    length.add_argument("--words", type=values.words, help="about this many words (1 to 5000)")
     p = command("brief", cmd_brief, "brief a stored story, or several article files")
-    p.add_argument("targets", nargs="+", type=_id_or_path, metavar="STORY_ID|PATH")
-    p.add_argument("--words", type=_words, default=120, help="length of the brief in words (1 to 5000; default 120)")
+    p.add_argument("targets", nargs="+", type=values.id_or_path, metavar="STORY_ID|PATH")
+    p.add_argument("--words", type=values.words, default=120, help="length of the brief in words (1 to 5000; default 120)")
     p = command("demo", cmd_demo, "load the demo corpus and list what was stored")
     p.add_argument("--corpus", type=Path, default=DEMO_CORPUS)
     p = command("serve", cmd_serve, "serve the web reader and the JSON API")
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=_port, default=8000, help="1 to 65535 (default 8000)")
+    p.add_argument("--port", type=values.port, default=8000, help="1 to 65535 (default 8000)")
     token = p.add_mutually_exclusive_group()
-    token.add_argument("--token-file", dest="token", type=_token_file, metavar="PATH",
+    token.add_argument("--token-file", dest="token", type=values.token_file, metavar="PATH",
                        help="read the write token from the first line of this file (recommended)")
     token.add_argument("--token", help="write token for adding sources and articles; other users can see it "
                                        "in the process list (ps), so prefer --token-file or $STORYLINE_TOKEN "
                                        "(none: writes are refused)")
-    p.add_argument("--base-url", type=_base_url, default=os.environ.get("STORYLINE_BASE_URL") or None,
+    p.add_argument("--base-url", type=values.base_url, default=os.environ.get("STORYLINE_BASE_URL") or None,
                    metavar="URL", help="public address of the reader, for the absolute links in feeds "
                                        "(default: $STORYLINE_BASE_URL, else the address served on)")
-    p.add_argument("--workers", type=_workers, default=1, help="server processes (1 to 64; default 1)")
+    p.add_argument("--workers", type=values.workers, default=1, help="server processes (1 to 64; default 1)")
     p.add_argument("--access-log", action="store_true", help="log every request")
     return parser
 
