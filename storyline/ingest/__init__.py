@@ -25,7 +25,6 @@ from urllib.parse import urlsplit
 
 from storyline.config import FetchSettings
 from storyline.extract import ExtractionError, chrome, extract_document, extract_html, extract_text
-from storyline.extract.decode import printable
 from storyline.extract.fragment import fragment_text
 from storyline.extract.limits import check_words
 from storyline.extract.language import detect
@@ -33,6 +32,7 @@ from storyline.feeds import FeedError, parse_feed, parse_opml, sniff
 from storyline.feeds.parse import describe_json
 from storyline.fetch import FetchError, Fetcher, describe_binary
 from storyline.fetch.urls import canonical_url, domain, is_url, url_problem
+from storyline.ingest.recorded import MAX_REASON_CHARS, failure_reason, item_label, make_printable, one_line
 from storyline.model import Article, Extracted, FeedEntry, Failure, Fetched, IngestReport
 from storyline.storage import SQLiteStore
 from storyline.stories import place_article, place_pending
@@ -40,12 +40,6 @@ from storyline.stories import place_article, place_pending
 # A feed item whose own content has at least this many words is taken as the
 # full article; shorter content is a teaser and the linked page is fetched.
 FULL_CONTENT_WORDS = 150
-# Titles, authors, outlet names and dates longer than this are cut: no real one
-# comes near, and every listing page would carry a hostile one in full.
-MAX_FIELD_CHARS = 1000
-# Recorded failure reasons and item labels are cut to this many characters.
-MAX_REASON_CHARS = 500
-MAX_LABEL_CHARS = 2000
 _NON_WORD = re.compile(r"\W+")
 # The fields of a .jsonl batch line; each must be a string when present.
 _JSONL_FIELDS = ("url", "html", "text", "title", "outlet", "author", "published")
@@ -131,7 +125,7 @@ class Ingestor:
         try:
             place_pending(self.store)
         except Exception as exc:  # the articles stay stored and unplaced; the next run tries again
-            report.failed.append(Failure("stories", f"placing earlier articles in stories failed: {_reason(exc)}"))
+            report.failed.append(Failure("stories", f"placing earlier articles in stories failed: {failure_reason(exc)}"))
 
     def _refresh_briefs(self, report: IngestReport) -> None:
         """Re-brief the stories that gained articles, without their facts (NER is
@@ -142,7 +136,7 @@ class Ingestor:
         try:
             self._refresh_stories(report.article_ids)
         except Exception as exc:  # see the docstring: reported, nothing lost
-            report.failed.append(Failure("story briefs", f"refreshing story briefs failed: {_reason(exc)}"))
+            report.failed.append(Failure("story briefs", f"refreshing story briefs failed: {failure_reason(exc)}"))
 
     def _refresh_stories(self, article_ids: list[int]) -> None:
         from storyline.brief.stored import refresh_briefs
@@ -167,7 +161,7 @@ class Ingestor:
         # and SystemExit are not Exceptions and still stop it; MemoryError is,
         # and is recorded as this item's failure (its allocation is released).
         except Exception as exc:
-            yield _Outcome(source, error=_reason(exc))
+            yield _Outcome(source, error=failure_reason(exc))
 
     # -- dispatch -----------------------------------------------------------------
 
@@ -345,7 +339,7 @@ class Ingestor:
         self.progress.add(len(entries))
         jobs: list[tuple[str, Callable[[], Article]]] = []
         for number, entry in enumerate(entries, start=1):
-            item = _label(entry.link or f"{source} item {number}")
+            item = item_label(entry.link or f"{source} item {number}")
             waiting = len(jobs)
             yield from self._guarded(item, lambda e=entry, i=item: self._entry(e, i, feed_title, feed_url, jobs))
             if len(jobs) == waiting:  # done now, not left for a fetch below
@@ -386,7 +380,7 @@ class Ingestor:
             return
         self.progress.add(len(subscriptions))
         for url, _title in subscriptions:
-            url = _label(url)
+            url = item_label(url)
             if not is_url(url):
                 yield _Outcome(url, error=f"OPML entry in {source} is not an http(s) URL")
             elif problem := url_problem(url):
@@ -468,23 +462,23 @@ class Ingestor:
     # -- storing ------------------------------------------------------------------------
 
     def _record(self, outcome: _Outcome, report: IngestReport) -> None:
-        outcome.source = _label(outcome.source)
+        outcome.source = item_label(outcome.source)
         if outcome.article is not None:
             try:
                 self._store(outcome.article, outcome.source, report)
                 return
             except Exception as exc:  # a store refusal (sqlite, a value it rejects) fails this item only
-                outcome.article, outcome.error = None, _reason(exc)
+                outcome.article, outcome.error = None, failure_reason(exc)
         if outcome.duplicate:
             report.duplicates += 1
             return
-        error = _one_line(outcome.error or "failed for an unknown reason", MAX_REASON_CHARS)
+        error = one_line(outcome.error or "failed for an unknown reason", MAX_REASON_CHARS)
         outcome.error = error
         self.store.record_failure(outcome.source, error)
         report.failed.append(Failure(outcome.source, error))
 
     def _store(self, article: Article, source: str, report: IngestReport) -> None:
-        _make_printable(article)
+        make_printable(article)
         existing = self.store.find_duplicate(url=article.url, canonical_url=article.canonical_url,
                                              content_hash=article.content_hash)
         if existing:
@@ -505,46 +499,7 @@ class Ingestor:
         try:
             place_article(self.store, article_id)
         except Exception as exc:  # stored all the same; place_pending tries again on the next run
-            report.failed.append(Failure(source, f"added, but not yet placed in a story: {_reason(exc)}"))
-
-
-def _reason(exc: BaseException) -> str:
-    """One readable line for whatever an item raised."""
-    if isinstance(exc, RecursionError):
-        text = "nested too deeply to read"
-    elif isinstance(exc, MemoryError):
-        text = "too large to read: out of memory"
-    elif isinstance(exc, (FetchError, ExtractionError, FeedError, OSError)):
-        text = str(exc) or type(exc).__name__
-    else:
-        text = f"unexpected {type(exc).__name__}" + (f": {exc}" if str(exc) else "")
-    return _one_line(text, MAX_REASON_CHARS)
-
-
-def _one_line(text: str, limit: int) -> str:
-    line = " ".join(printable(text).split())
-    return line if len(line) <= limit else line[:limit - 1] + "…"
-
-
-def _label(source: str) -> str:
-    """An item's name as recorded (failures are resolved by it, so it is the same every run)."""
-    source = printable(str(source))
-    return source if len(source) <= MAX_LABEL_CHARS else source[:MAX_LABEL_CHARS - 1] + "…"
-
-
-def _make_printable(article: Article) -> None:
-    """No control characters or lone surrogates in anything stored (SQLite
-    refuses surrogates; feeds out and terminals must not carry controls), and
-    no hostile-length metadata."""
-    article.text = printable(article.text)
-    article.raw_text = printable(article.raw_text)
-    article.title = _one_line(article.title or "", MAX_FIELD_CHARS)
-    article.outlet = _one_line(article.outlet or "unknown", MAX_FIELD_CHARS) or "unknown"
-    for name in ("author", "published", "language", "url", "canonical_url", "source", "feed_url"):
-        value = getattr(article, name)
-        if value is not None:
-            value = _one_line(value, MAX_FIELD_CHARS) if name in ("author", "published") else printable(value)
-            setattr(article, name, value or None)
+            report.failed.append(Failure(source, f"added, but not yet placed in a story: {failure_reason(exc)}"))
 
 
 def _trusted_canonical(declared: str | None, fetched_url: str | None) -> str | None:
