@@ -26,7 +26,7 @@ from storyline.fetch.guard import (
     GuardedBackend,
     Resolver,
     current_fetch,
-    printable,
+    for_message,
 )
 from storyline.model import Fetched
 
@@ -151,7 +151,7 @@ class Fetcher:
 
     def _past_deadline(self, url: str) -> FetchError:
         return FetchError(
-            f"fetching {printable(url)} took longer than the {self.settings.deadline:g} s deadline")
+            f"fetching {for_message(url)} took longer than the {self.settings.deadline:g} s deadline")
 
     def _follow(self, url: str, headers: dict[str, str], scope: FetchScope) -> Fetched:
         current, shown = self.policy.check_url(url), url
@@ -164,10 +164,10 @@ class Fetcher:
             try:
                 target = current.join(result)
             except (httpx.InvalidURL, ValueError) as exc:
-                raise FetchError(f"bad redirect from {printable(shown)} to {printable(result)}: "
-                                 f"{printable(str(exc))}") from None
+                raise FetchError(f"bad redirect from {for_message(shown)} to {for_message(result)}: "
+                                 f"{for_message(str(exc))}") from None
             if str(target) in seen:
-                raise FetchError(f"redirect loop at {printable(shown)} -> {printable(str(target))}")
+                raise FetchError(f"redirect loop at {for_message(shown)} -> {for_message(str(target))}")
             seen.add(str(target))
             current, shown = self.policy.check_url(target), str(target)
         raise FetchError(f"too many redirects (more than {self.settings.max_redirects})")
@@ -186,7 +186,7 @@ class Fetcher:
     def _request(self, original: str, url: httpx.URL, shown: str,
                  headers: dict[str, str], scope: FetchScope) -> Fetched | str:
         """One request: a Fetched, or the Location to follow."""
-        where = printable(shown)
+        where = for_message(shown)
         step = min(self.settings.timeout, max(scope.remaining(), 0.001))
         try:
             with self.client.stream("GET", url, headers=headers, timeout=step) as resp:
@@ -200,14 +200,14 @@ class Fetcher:
                 if status == 304:
                     return Fetched(original, shown, 304, "", None, b"",
                                    resp.headers.get("etag"), resp.headers.get("last-modified"))
-                reason = printable(resp.reason_phrase, 80)
+                reason = for_message(resp.reason_phrase, 80)
                 if status >= 500 or status == 429:
                     raise _Retryable(f"HTTP {status} {reason} from {where}")
                 if status >= 400:
                     raise FetchError(f"HTTP {status} {reason} from {where}")
                 media_type, charset = _content_type(resp.headers.get("content-type", ""))
                 if media_type and not media_type.startswith(_TEXT_TYPES):
-                    raise FetchError(f"unsupported content type {printable(media_type, 80)} at {where}")
+                    raise FetchError(f"unsupported content type {for_message(media_type, 80)} at {where}")
                 body = self._read_body(resp, original, where, scope)
         except httpx.TimeoutException:
             if scope.remaining() <= _DEADLINE_SLACK:
@@ -215,7 +215,7 @@ class Fetcher:
             raise _Retryable(f"timed out after {self.settings.timeout:g}s fetching {where}") from None
         except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, ValueError) as exc:
             # connection refused or reset, a malformed response, a header value httpx cannot send
-            raise FetchError(f"cannot fetch {where}: {printable(str(exc) or type(exc).__name__)}") from None
+            raise FetchError(f"cannot fetch {where}: {for_message(str(exc) or type(exc).__name__)}") from None
         binary = describe_binary(body)
         if binary:
             raise FetchError(f"unsupported content at {where}: {binary}, not a web page or feed")
@@ -237,7 +237,7 @@ class Fetcher:
         cap = self.settings.max_bytes
         declared = resp.headers.get("content-length", "").strip()
         if declared.isascii() and declared.isdigit() and (len(declared) > 18 or int(declared) > cap):
-            size = f"{int(declared):,}" if len(declared) <= 18 else printable(declared, 30)
+            size = f"{int(declared):,}" if len(declared) <= 18 else for_message(declared, 30)
             raise FetchError(f"{where} is {size} bytes, over the {cap:,}-byte limit")
         layers = _layers(resp.headers.get("content-encoding", ""), cap, where)
         body = bytearray()
@@ -314,7 +314,7 @@ def _layers(header: str, cap: int, where: str) -> list[_Inflater]:
                          f"{MAX_ENCODINGS} layers are accepted)")
     for name in names:
         if name not in _ZLIB_WBITS:
-            raise FetchError(f"unsupported content encoding {printable(name, 40)!r} at {where}")
+            raise FetchError(f"unsupported content encoding {for_message(name, 40)!r} at {where}")
     return [_Inflater(name, cap, where) for name in reversed(names)]  # the last applied comes off first
 
 

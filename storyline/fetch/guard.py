@@ -39,7 +39,7 @@ class RefusedURL(FetchError):
     pass
 
 
-def printable(text: str, limit: int = 200) -> str:
+def for_message(text: str, limit: int = 200) -> str:
     """`text` fit for a one-line error message: control characters escaped, long text cut."""
     if len(text) > limit:
         text = text[:limit] + "…"
@@ -50,9 +50,9 @@ def system_resolver(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
-        raise FetchError(f"cannot resolve host {printable(host)!r}: {exc.strerror or exc}") from None
+        raise FetchError(f"cannot resolve host {for_message(host)!r}: {exc.strerror or exc}") from None
     except (UnicodeError, ValueError) as exc:  # a label over 63 characters, a NUL...
-        raise FetchError(f"cannot resolve host {printable(host)!r}: {exc}") from None
+        raise FetchError(f"cannot resolve host {for_message(host)!r}: {exc}") from None
     return [str(info[4][0]) for info in infos]
 
 
@@ -139,24 +139,24 @@ class AddressPolicy:
     def check_address(self, address: str, url: str) -> None:
         ip = _ip_literal(address)
         if ip is None:
-            raise RefusedURL(f"refused {printable(url)}: not an IP address: {printable(address)!r}")
+            raise RefusedURL(f"refused {for_message(url)}: not an IP address: {for_message(address)!r}")
         if self.settings.allow_private or not is_forbidden(ip):
             return
         if any(ip in net for net in self.allowed):
             return
         raise RefusedURL(
-            f"refused {printable(url)}: it resolves to {ip}, a private, loopback, link-local, "
+            f"refused {for_message(url)}: it resolves to {ip}, a private, loopback, link-local, "
             "multicast or reserved address (use --allow-private to permit it)"
         )
 
     def check_url(self, url: str | httpx.URL) -> httpx.URL:
         """The URL as httpx will request it, or RefusedURL. Host names are vetted at connect time."""
-        shown = printable(str(url))
+        shown = for_message(str(url))
         try:
             parsed = url if isinstance(url, httpx.URL) else httpx.URL(url)
             scheme, host, port = parsed.scheme, parsed.host, parsed.port
         except (httpx.InvalidURL, TypeError, ValueError) as exc:  # UnicodeError (IDNA) is a ValueError
-            raise RefusedURL(f"refused {shown}: not a valid URL ({printable(str(exc))})") from None
+            raise RefusedURL(f"refused {shown}: not a valid URL ({for_message(str(exc))})") from None
         if scheme not in ("http", "https"):
             raise RefusedURL(f"refused {shown}: only http and https URLs are fetched")
         if not host:
@@ -165,7 +165,7 @@ class AddressPolicy:
             raise RefusedURL(f"refused {shown}: bad port {port}")
         only = self.settings.only_hosts
         if only is not None and host not in only:
-            raise RefusedURL(f"refused {shown}: host {printable(host)} is not in the allowed host list")
+            raise RefusedURL(f"refused {shown}: host {for_message(host)} is not in the allowed host list")
         if _ip_literal(host) is not None:
             self.check_address(host, str(url))
         return parsed
@@ -178,7 +178,7 @@ class AddressPolicy:
         else:
             addresses = _resolve(self.resolver, host, port, timeout)
         if not addresses:
-            raise FetchError(f"cannot resolve host {printable(host)!r}")
+            raise FetchError(f"cannot resolve host {for_message(host)!r}")
         for address in addresses:
             self.check_address(address, url)
         return addresses
