@@ -233,11 +233,16 @@ def list_stories(request: Request, limit: Limit = 20, cursor: Cursor = None,
 
 
 @router.get("/stories/{story_id}", summary="One story: its articles, cited brief, facts and agreement")
-def get_story(request: Request, story_id: StoryId, facts: bool = True):
-    story = reader_of(request).story(story_id, facts=facts)
+def get_story(request: Request, story_id: StoryId, facts: bool = True,
+              llm: Annotated[bool, Query(description="the brief written by the server's language model, "
+                                                     "each sentence checked against the sources it cites")] = False):
+    reader = reader_of(request)
+    story = reader.story(story_id, facts=facts)
     if story is None:
         raise ApiError(404, f"no story with id {story_id}")
     brief = story.pop("brief") or {}
+    if llm:
+        brief = _llm_brief(request, reader, story_id, brief)
     data = story_item(story) | {
         "articles": [{k: a[k] for k in ("id", "outlet", "title", "published", "added", "url", "duplicate_of")}
                      for a in story["articles"]],
@@ -246,9 +251,22 @@ def get_story(request: Request, story_id: StoryId, facts: bool = True):
         "facts": brief.get("facts"),
         "agreement": brief.get("agreement"),
     }
+    if llm:
+        data["brief"] |= {"llm": brief["llm"], "rejected": brief["rejected"]}
     if brief.get("facts_error"):
         data["facts_error"] = brief["facts_error"]
     return json_response(request, data)
+
+
+def _llm_brief(request: Request, reader, story_id: int, extractive: dict) -> dict:
+    """The checked LLM brief (or the extractive one with the reason); 400 when no model is set up."""
+    from storyline.brief.llm import checked_story_brief, configured_model
+
+    if configured_model() is None:
+        raise ApiError(400, "this server has no language model set up for the LLM brief "
+                            "(STORYLINE_LLM_URL and STORYLINE_LLM_MODEL)")
+    rate_limit(request, "summary")
+    return checked_story_brief(reader.store(), story_id, extractive)
 
 
 @router.get("/articles", summary="Articles, newest first by publication date")

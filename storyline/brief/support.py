@@ -41,7 +41,7 @@ CLAUSE_MEANING = 0.65  # each clause of A: cosine to B ...
 CLAUSE_WORDS = 0.6  # ... or this share of its words in B
 PARAPHRASE, CONTAINMENT = 0.35, 0.5  # the lexical rule (storyline.brief.cite)
 RELATED = 0.7  # about the same thing, for a contradiction
-SAME_BUT_VALUE = 0.8  # the same sentence but for a number or a day
+SAME_BUT_VALUE = 0.7  # share of words shared but for the names and numbers: one value changed
 
 _CLAUSE = re.compile(r"[,;:—–()]|\s-+\s|\b(?:and|but|while|despite|after|before|which|who|where|when|because|"
                      r"as well as|although|though|whereas)\b")
@@ -161,9 +161,8 @@ def _conflict(a: Said, b: Said, meaning: float | None, containment: float) -> st
         if spread is not None and _distance(claim.value, other.value) > spread:
             continue
         return f"gives {other.written} where the claim gives {claim.written} ({claim.label})"
-    same = (meaning if meaning is not None else 0.0) >= SAME_BUT_VALUE and containment >= 0.6
-    if not same:
-        return None
+    if (meaning is not None and meaning < RELATED) or _rest_shared(a, b) < SAME_BUT_VALUE:
+        return None  # not the same sentence but for one value
     ours, others = numbers_missing(a.content, b.content), numbers_missing(b.content, a.content)
     if len(ours) == 1 and len(others) == 1 and not names_missing(a.content, b.content):
         return f"gives {others[0]:g} where the claim gives {ours[0]:g}"
@@ -175,6 +174,13 @@ def _conflict(a: Said, b: Said, meaning: float | None, containment: float) -> st
     if len(ours) == 1 and len(others) == 1 and not numbers_missing(a.content, b.content):
         return f"names {others[0].title()} where the claim names {ours[0].title()}"
     return None
+
+
+def _rest_shared(a: Said, b: Said) -> float:
+    """The share of A's words, leaving out its names and numbers, that B has too."""
+    values = {w for name in a.content.names for w in name} | {w for w in a.terms if w[:1].isdigit()}
+    rest = {w for w in a.terms if w not in values and w.lower() not in values}
+    return len(rest & set(b.terms)) / len(rest) if rest else 0.0
 
 
 def _distance(x, y) -> float:

@@ -244,9 +244,21 @@ def cmd_brief(args) -> int:
     if ids and len(targets) > 1:
         return _fail("brief takes one story id, or article files (no file is named "
                      f"{' or '.join(map(str, ids))})", 2)
+    llm = None
+    if args.llm:
+        from storyline.brief.llm import settings_from_env
+        try:
+            llm = settings_from_env()
+        except ValueError as exc:
+            return _fail(str(exc), 2)
+        if llm is None:
+            return _fail("--llm needs STORYLINE_LLM_URL (an OpenAI-compatible server) and STORYLINE_LLM_MODEL", 2)
     if ids:
         with open_store(args.db) as store:
             body = story_brief(store, ids[0], words=args.words)
+            if body is not None and llm is not None:
+                from storyline.brief.llm import stored_llm_brief
+                body = stored_llm_brief(store, ids[0], body, llm, words=args.words)
         if body is None:
             return _fail(f"no story with id {ids[0]}")
     else:
@@ -264,11 +276,28 @@ def cmd_brief(args) -> int:
             body = brief_json(brief(sources, words=args.words))
         except ValueError as exc:
             return _fail(f"cannot brief {' '.join(targets)}: {exc}")
+        if llm is not None:
+            from storyline.brief.llm import llm_brief
+            body = llm_brief(sources, body, llm, words=args.words)
     if args.json:
         _print_json(body)
         return 0
     _print_brief(body)
+    if "llm" in body:
+        _print_llm(body)
     return 0
+
+
+def _print_llm(body: dict) -> None:
+    """Who wrote the brief and what the check left out (or why the extractive brief is shown)."""
+    llm = body["llm"]
+    if llm.get("error"):
+        err.print(f"(LLM brief not used: {one_line(llm['error'])}; this is the extractive brief)")
+    else:
+        out.print(f"\nWritten by {one_line(llm['model'])}; {one_line(llm['note'])}.")
+    for rejected in body.get("rejected", []):
+        marks = "".join(f" [{n}]" for n in rejected["citations"])
+        out.print(f"Rejected: {one_line(rejected['text'])}{marks} — {one_line(rejected['reason'])}")
 
 
 def _print_brief(body: dict) -> None:
@@ -430,6 +459,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("brief", cmd_brief, "brief a stored story, or several article files")
     p.add_argument("targets", nargs="+", type=values.id_or_path, metavar="STORY_ID|PATH")
     p.add_argument("--words", type=values.words, default=120, help="length of the brief in words (1 to 5000; default 120)")
+    p.add_argument("--llm", action="store_true",
+                   help="have the language model at $STORYLINE_LLM_URL ($STORYLINE_LLM_MODEL) write the brief; "
+                        "each sentence is checked against the sources it cites")
     p = command("demo", cmd_demo, "load the demo corpus and list what was stored")
     p.add_argument("--corpus", type=Path, default=DEMO_CORPUS)
     p = command("serve", cmd_serve, "serve the web reader and the JSON API")

@@ -116,14 +116,23 @@ def _story_context(story: dict) -> dict:
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
-def story_page(request: Request, story_id: StoryId, facts: bool = False):
+def story_page(request: Request, story_id: StoryId, facts: bool = False, llm: bool = False):
     """The brief is made without facts (fast); the facts panel is filled in by
-    /stories/{id}/facts (script) or ?facts=1 (no script), unless already known."""
-    story = reader_of(request).story(story_id, facts=facts)
+    /stories/{id}/facts (script) or ?facts=1 (no script), unless already known.
+    ?llm=1 shows the checked LLM brief when the server has a model set up."""
+    reader = reader_of(request)
+    story = reader.story(story_id, facts=facts)
     if story is None:
         raise ApiError(404, f"no story with id {story_id}")
+    from storyline.brief.llm_client import configured_model
+    model = configured_model()
+    if llm and model and story["brief"]:
+        from storyline.brief.llm import checked_story_brief
+        rate_limit(request, "summary")
+        story["brief"] = checked_story_brief(reader.store(), story_id, story["brief"])
     context = _story_context(story)
-    return page(request, "story.html", facts_requested=facts, **context)
+    return page(request, "story.html", facts_requested=facts, llm_model=model, llm_requested=llm and bool(model),
+                **context)
 
 
 @router.get("/stories/{story_id}/facts", response_class=HTMLResponse)
