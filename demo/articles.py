@@ -33,6 +33,9 @@ STORIES = {
     "eastmere-lantern-festival": "Eastmere Winter Lantern Festival cancelled for 2026; residents start a fund (Monday 16 November 2026)",
     "marrow-bakery-centennial": "Marrow & Sons Bakery on Wharf Street, Port Halden, turns 100",
     "adeyemi-senate-bid": "County Commissioner Raymond Adeyemi announces a run for the state Senate (Thursday 19 November 2026)",
+    "gannet-point-ferry-grounding": "Calder Sound Ferries' Island Wren runs aground off Gannet Point near Carrow Bay (Sunday 15 November 2026)",
+    "garrick-tool-works-closure": "Garrick Tool Works will close its Ferrier Road plant in Northfield (announced Wednesday 11 November 2026)",
+    "sutter-creek-derailment": "Calder & Northern Railroad freight train derails at Sutter Creek outside Millbrook (Friday 20 November 2026)",
 }
 
 # The Allied Press Service wire story, as filed. The Coastline Times runs it
@@ -698,6 +701,171 @@ ARTICLES = [
             "Adeyemi led the county commission's push last year to reopen the shuttered clinic in Millbrook, which now serves about 4,000 patients a year. Critics on the commission have accused him of supporting spending increases the county cannot sustain.",
             "Commissioner Leah Sorensen, who has clashed with Adeyemi over the county budget, said she had not decided whom she would support. \"Ray is a hard worker. We disagree about a lot,\" she said.",
             "The seat has been held by Hartigan since 2010.",
+        ],
+    ),
+    # ------------------------------------------------------------------
+    # Stories told in other words (issue 12). Each outlet gives the same
+    # facts in its own wording, adds details no other outlet gives, and the
+    # outlets disagree on exactly one number. tests/test_agreement_demo.py
+    # holds what the agreement panel must make of them.
+    # ------------------------------------------------------------------
+    # Story: gannet-point-ferry-grounding (3 outlets)
+    # ------------------------------------------------------------------
+    dict(
+        outlet="coastline-times",
+        slug="island-wren-ferry-grounds-off-gannet-point",
+        story="gannet-point-ferry-grounding",
+        title="Island Wren ferry grounds off Gannet Point with passengers aboard",
+        author="Owen Pritchard",
+        published="2026-11-16T06:30:00Z",
+        section="Carrow Bay",
+        paragraphs=[
+            "The Island Wren, a Calder Sound Ferries boat on its last run of the day, grounded on a sandbar just off Gannet Point on Sunday evening, leaving it stuck in the shallows within sight of the Carrow Bay lights.",
+            "According to the ferry company, 112 passengers were on board when it came to a stop.",
+            "Captain Choi Min-jae called the Coast Guard by radio within minutes and kept everyone inside the main cabin while help was on its way, the company said.",
+            "Four people suffered minor injuries as the hull scraped along the bottom, and all of them were checked over by paramedics once they reached the dock.",
+            "\"There was a long grinding sound under our feet and then the engines went quiet,\" said Marjorie Vance of Eastmere, who was heading home after visiting her sister.",
+            "Two tugboats from Merrow Marine pulled the vessel free on the rising tide at about 3 a.m. Monday, and it was towed to the company's repair yard.",
+            "Crossings to Pell Island are cancelled until divers have examined the hull, the operator said. Authorities said further details would be made public as their review continued.",
+        ],
+    ),
+    dict(
+        outlet="harbor-ledger",
+        slug="ferry-runs-aground-near-gannet-point",
+        story="gannet-point-ferry-grounding",
+        title="Ferry runs aground near Gannet Point; island service halted",
+        author="Clara Dunmore",
+        published="2026-11-16T11:00:00Z",
+        section="Region",
+        paragraphs=[
+            "A passenger ferry operated by Calder Sound Ferries went aground near Gannet Point on Sunday night, and the Island Wren spent hours stranded on the shoal.",
+            "The boat was carrying 112 passengers, the operator said.",
+            "Its skipper, Choi Min Jae, radioed for help moments after the boat stopped moving and told passengers to stay seated below deck.",
+            "Four passengers were slightly hurt and were seen by medics on the pier.",
+            "Howard Blye, general manager of Calder Sound Ferries, said the company would refund every ticket sold for the weekend's sailings and would write to each traveler this week.",
+            "A chartered catamaran, the Seastar, will carry foot passengers on a reduced timetable beginning Wednesday, Blye added, though it cannot take cars or freight.",
+            "Service between Carrow Bay and Pell Island is halted until the underside of the boat has been checked for damage.",
+            "Officials said more information would be released once it was available.",
+        ],
+    ),
+    dict(
+        outlet="civic-observer",
+        slug="stranded-ferry-leaves-pell-island-cut-off",
+        story="gannet-point-ferry-grounding",
+        title="Stranded ferry leaves Pell Island without its crossing",
+        author="Rhea Dunleavy",
+        published="2026-11-16T15:30:00Z",
+        section="Community",
+        paragraphs=[
+            "The Island Wren, one of the vessels in the Calder Sound Ferries fleet, is out of service after it stuck fast on a sandbar by Gannet Point on Sunday evening.",
+            "The Coast Guard said 121 passengers were on the boat.",
+            "Its captain, Choi Min-jae, sent out a distress call and held the passengers in the cabin until rescuers came alongside.",
+            "Four riders were hurt, none of them seriously, according to the paramedics who met the boat.",
+            "Coast Guard Lieutenant Commander Ines Santos said investigators would study the vessel's navigation records and interview every member of the crew before deciding what went wrong.",
+            "The Island Wren was built in 1998 and passed its most recent annual inspection in June, state records show.",
+            "Until the ship's hull is cleared, nobody can travel by ferry between Carrow Bay and Pell Island, leaving islanders to wait for news.",
+            "More details are expected in the coming days, officials said.",
+        ],
+    ),
+    # ------------------------------------------------------------------
+    # Story: garrick-tool-works-closure (2 outlets)
+    # ------------------------------------------------------------------
+    dict(
+        outlet="northfield-courier",
+        slug="garrick-tool-works-to-close-ferrier-road-plant",
+        story="garrick-tool-works-closure",
+        title="Garrick Tool Works to close Ferrier Road plant",
+        author="Dorothy Ashby",
+        published="2026-11-11T21:00:00Z",
+        section="Local",
+        paragraphs=[
+            "Garrick Tool Works announced Wednesday that it will shut down its factory on Ferrier Road in Northfield.",
+            "The shutdown will cost 230 workers their jobs.",
+            "Production is to wind down gradually over the winter, with the last shift scheduled for March 31.",
+            "The work will be moved to the company's bigger plant in Belwick, Ohio, where it has been adding assembly lines since last year.",
+            "Local 418 of the United Machinists, which represents the shop floor, said it would press the company for severance pay and for help with health insurance.",
+            "Amos Garrick opened the factory in 1961 to make drill bits for the quarries around Calder County, and his grandson still sits on the company's board.",
+            "The company paid about $1.3 million in property taxes to Northfield last year, said city finance director Gloria Abend, who warned that the loss would be felt in the next city budget.",
+            "The company did not immediately respond to further questions on Wednesday evening.",
+        ],
+    ),
+    dict(
+        outlet="valley-wire",
+        slug="northfield-toolmaker-garrick-shutting-factory",
+        story="garrick-tool-works-closure",
+        title="Northfield toolmaker Garrick shutting its factory",
+        author="Marisol Tan",
+        published="2026-11-12T13:00:00Z",
+        section="News",
+        paragraphs=[
+            "Northfield is losing one of its oldest manufacturers, after Garrick Tool Works said it is closing the plant it has run for decades on Ferrier Road.",
+            "In all, 260 workers are losing their jobs, according to the notice the company filed with the state.",
+            "The factory will stop making tools on March 31 of next year.",
+            "Garrick plans to shift that output to a newer facility it owns in Belwick, Ohio.",
+            "The machinists' union, Local 418, said it intends to negotiate severance terms and extended insurance coverage for its members before the doors close.",
+            "Chief executive Philippa Greer wrote in a letter to staff that the Northfield building needed roof and wiring repairs the company could not justify paying for.",
+            "The state labor department plans a job fair for the affected workers at Northfield Community College on December 8, with employers from across the region invited to take part.",
+            "Officials said more details would be shared in the coming weeks.",
+        ],
+    ),
+    # ------------------------------------------------------------------
+    # Story: sutter-creek-derailment (3 outlets)
+    # ------------------------------------------------------------------
+    dict(
+        outlet="valley-wire",
+        slug="freight-train-derails-at-sutter-creek",
+        story="sutter-creek-derailment",
+        title="Freight train derails at Sutter Creek outside Millbrook",
+        author="Ben Achterberg",
+        published="2026-11-20T15:00:00Z",
+        section="News",
+        paragraphs=[
+            "A Calder & Northern Railroad freight train jumped the tracks beside the Sutter Creek trestle outside Millbrook early Friday, scattering wagons along the embankment.",
+            "Fourteen cars came off the rails, according to the railroad.",
+            "State police shut Route 9 in both directions while crews worked at the scene, sending commuters onto narrow back roads.",
+            "As a precaution, residents of 60 homes near the line were evacuated.",
+            "One tanker loaded with liquid fertilizer sprang a leak, and workers spread absorbent booms around it to keep the spill from running downhill.",
+            "The two-person crew, engineer Dale Pruitt and conductor Mina Farrell, walked away from the wreck without a scratch.",
+            "The railroad brought in a pair of heavy cranes from Carrow Bay to lift the cars back onto the line, a job it expects to take through the weekend.",
+            "Officials said the situation was being monitored closely and that residents would be told as soon as anything changed.",
+        ],
+    ),
+    dict(
+        outlet="civic-observer",
+        slug="derailment-near-millbrook-forces-evacuations",
+        story="sutter-creek-derailment",
+        title="Derailment near Millbrook forces evacuations",
+        author="Theo Lindgren",
+        published="2026-11-20T18:45:00Z",
+        section="Community",
+        paragraphs=[
+            "Friday began with a derailment for Millbrook, when a freight train belonging to the Calder and Northern Railroad came off the line close to the Sutter Creek bridge shortly after dawn.",
+            "Officials counted 17 cars that had derailed.",
+            "Route 9 was closed to traffic on both sides of the crash site, and motorists were asked to stay away from the area.",
+            "People living in 60 houses nearby were told to leave until the area was declared safe.",
+            "A car hauling fertilizer in liquid form was leaking, officials said, and cleanup crews were working to contain it.",
+            "Millbrook Fire Chief Samuel Okoro said his crews had tested the air around the site every hour through the morning and had found no danger to the public.",
+            "It is the railroad's second derailment in the county this year, after a grain train left the tracks near Ashcombe in April.",
+            "Authorities said they would share more information as it became available.",
+        ],
+    ),
+    dict(
+        outlet="northfield-courier",
+        slug="millbrook-neighbors-wait-after-train-leaves-tracks",
+        story="sutter-creek-derailment",
+        title="Millbrook neighbors wait it out after train leaves the tracks",
+        author="Hollis Grant",
+        published="2026-11-21T08:00:00Z",
+        section="Region",
+        paragraphs=[
+            "Railroad crews spent Friday clearing wreckage after a Calder & Northern freight train derailed next to Sutter Creek, just outside Millbrook.",
+            "The railroad said 14 cars went off the track.",
+            "Drivers were detoured around a closed stretch of Route 9 for most of the day, and school buses took longer routes home.",
+            "Households on 60 properties close to the tracks had to go elsewhere for the day as a safety measure, many of them to relatives in town.",
+            "Fertilizer seeped from one of the damaged tank cars, the railroad confirmed, though it said the amount was being measured.",
+            "\"It sounded like a building falling down,\" said Harold Beame, whose house on Kiln Road backs onto the line.",
+            "The American Red Cross set up a warming center at Millbrook Middle School for evacuated families, serving soup and hot drinks into the evening.",
+            "Further updates are expected later in the day, officials said.",
         ],
     ),
 ]

@@ -136,7 +136,7 @@ def demo_db(tmp_path_factory) -> str:
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     with SQLiteStore(path) as store, Ingestor(store, settings=offline()) as ingestor:
-        assert ingestor.add([str(DEMO)]).added == 36
+        assert ingestor.add([str(DEMO)]).added == 44
     return str(path)
 
 

@@ -58,21 +58,21 @@ def assert_error(response, status: int, words: str = "") -> dict:
 
 def test_stories_cursor_pagination_covers_every_story_once(client):
     stories = walk(client, "/api/stories?limit=5", "stories")
-    assert len(stories) == 13 and len({s["id"] for s in stories}) == 13
+    assert len(stories) == 16 and len({s["id"] for s in stories}) == 16
     assert [s["last_seen"] for s in stories] == sorted((s["last_seen"] for s in stories), reverse=True)
     first = stories[0]
     assert set(first) >= {"id", "title", "articles", "outlets", "first_seen", "last_seen", "url"}
-    assert sum(len(s["articles"]) for s in stories) <= 36
+    assert sum(len(s["articles"]) for s in stories) <= 44
 
 
 def test_stories_in_front_page_order_and_filtered(client):
     ranked = walk(client, "/api/stories?order=rank&limit=4", "stories")
-    assert len(ranked) == 13
+    assert len(ranked) == 16
     assert [s["score"] for s in ranked] == sorted((s["score"] for s in ranked), reverse=True)
     multi = walk(client, "/api/stories?order=rank&only=multi&limit=50", "stories")
     single = walk(client, "/api/stories?order=rank&only=single&limit=50", "stories")
     assert all(s["article_count"] > 1 for s in multi) and all(s["article_count"] == 1 for s in single)
-    assert len(multi) + len(single) == 13
+    assert len(multi) + len(single) == 16
     assert_error(client.get("/api/stories?only=multi"), 400, "order=rank")
 
 
@@ -102,7 +102,7 @@ def test_unknown_story_and_bad_ids(client):
 
 def test_articles_cursor_pagination_and_outlet_filter(client):
     articles = walk(client, "/api/articles?limit=7", "articles")
-    assert len(articles) == 36 and len({a["id"] for a in articles}) == 36
+    assert len(articles) == 44 and len({a["id"] for a in articles}) == 44
     dated = [a["published"] for a in articles if a["published"]]
     assert dated == sorted(dated, reverse=True)
     assert all(a["published"] is None for a in articles[len(dated):])  # undated ones last

@@ -77,7 +77,7 @@ def site(tmp_path_factory):
                              only_hosts=frozenset({"127.0.0.1"}))
     with open_store(db) as store, Ingestor(store, settings=settings) as ingestor:
         report = ingestor.add([str(DEMO), hostile_url])
-        assert report.added == 37, report.as_json()
+        assert report.added == 45, report.as_json()
         hostile_id = store.find_duplicate(url=hostile_url)
     news.close()
     app = create_app(db, token=TOKEN, settings=settings)

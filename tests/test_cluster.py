@@ -168,7 +168,7 @@ def test_cli_stories_and_story(tmp_path):
     db = str(tmp_path / "d.db")
     run("--db", db, "demo", "--json")
     stories = json.loads(run("--db", db, "stories", "--json").stdout)
-    assert len(stories) == 13
+    assert len(stories) == 16
     assert all({"id", "title", "articles", "outlets", "first_seen", "last_seen"} <= set(s) for s in stories)
     assert [s["last_seen"] for s in stories] == sorted((s["last_seen"] for s in stories), reverse=True)
     biggest = max(stories, key=lambda s: len(s["articles"]))
@@ -176,4 +176,4 @@ def test_cli_stories_and_story(tmp_path):
     assert {"outlet", "title", "published", "duplicate_of"} <= set(story["articles"][0])
     recent = json.loads(run("--db", db, "stories", "--since", "2026-11-20", "--json").stdout)
     assert 0 < len(recent) < len(stories)
-    assert json.loads(run("--db", db, "recluster", "--since", "2026-11-18", "--json").stdout)["stories"] == 13
+    assert json.loads(run("--db", db, "recluster", "--since", "2026-11-18", "--json").stdout)["stories"] == 16

@@ -52,7 +52,7 @@ def test_front_page_lists_ranked_stories_with_leads(client):
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     html = page.text
     stories = links(html, r"/stories/\d+")
-    assert len(stories) == 13
+    assert len(stories) == 16
     ranked = [s["id"] for s in client.get("/api/stories?order=rank&limit=50").json()["stories"]]
     assert [int(s.rsplit("/", 1)[1]) for s in stories] == ranked
     assert html.count('class="lead"') >= 12  # each story's first two brief sentences
@@ -64,7 +64,7 @@ def test_front_page_filter_and_pagination(client, tmp_path):
     multi = client.get("/?only=multi").text
     single = client.get("/?only=single").text
     n_multi, n_single = len(links(multi, r"/stories/\d+")), len(links(single, r"/stories/\d+"))
-    assert n_multi + n_single == 13 and n_multi and n_single
+    assert n_multi + n_single == 16 and n_multi and n_single
     assert "1 article<" not in multi
     assert client.get("/?page=2").status_code == 404  # 13 stories fit on one page
     assert client.get("/?page=0").status_code == 404 or client.get("/?page=0").status_code == 422
@@ -196,7 +196,7 @@ def test_feeds_out(client):
     jf = client.get("/feed.json")
     assert jf.headers["content-type"].startswith("application/feed+json")
     body = jf.json()
-    assert body["version"] == "https://jsonfeed.org/version/1.1" and len(body["items"]) == 13
+    assert body["version"] == "https://jsonfeed.org/version/1.1" and len(body["items"]) == 16
     assert {"id", "url", "title", "content_text"} <= set(body["items"][0])
     search = client.get("/search.json?q=river").json()
     assert search["items"] and all("/articles/" in i["url"] for i in search["items"])
