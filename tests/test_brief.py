@@ -64,8 +64,13 @@ def test_a_paraphrase_is_cited_and_a_different_number_is_not():
     evacuation = next(t for t in cited if "1,200" in t)
     # The other 1,200 account states it in other words; the 1,500 one gives another number.
     assert set(cited[evacuation]) == {1, 2}
+    # Both other accounts of the gates leave out something this one says: the rain (River
+    # Times has no gates, County Courier no "three days of heavy rain"), so no one else is cited.
     gates = next(t for t in cited if "spillway gates" in t)
-    assert len(cited[gates]) >= 2
+    if "three days of heavy rain" in gates:
+        assert cited[gates] == [1]
+    else:
+        assert set(cited[gates]) == {1, 3}
     # Nothing is ever cited to a source that lacks a number the sentence gives.
     by_id = {s.id: s for s in (DAM, DAM_2, DAM_3)}
     for text, ids in cited.items():

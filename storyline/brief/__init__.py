@@ -9,30 +9,46 @@ from storyline.brief import cite, pool as pooling, select
 from storyline.model import Agreement, Brief, BriefSentence, Facts, Source
 from storyline.summary import summarize
 
-METHOD = "storyline-brief-2"  # change when the method changes: stored briefs are keyed by it
+METHOD = "storyline-brief-3"  # change when the method changes: stored briefs are keyed by it
 DEFAULT_WORDS = 120
 
 
 def brief(sources: list[Source], *, words: int = DEFAULT_WORDS, story: int | str | None = None,
-          facts: bool = True, nlp=None, entities: list | None = None) -> Brief:
+          facts: bool = True, nlp=None, entities: list | None = None, vectors: list | None = None,
+          embed: bool = True) -> Brief:
     """The brief of a story told by `sources` (any order), within `words` words.
     `facts=False` skips named-entity recognition (the slow part); `entities`
-    (one list per source, from `storyline.facts.find_entities`) reuses it."""
+    (one list per source, from `storyline.facts.find_entities`) reuses it;
+    `vectors` (one storyline.brief.vectors.SourceVectors or None per source)
+    reuses sentence vectors; `embed=False` makes none (the support check then
+    goes by words and facts alone, unless every source's vectors are given)."""
     if words < 1:
         raise ValueError("the brief length must be at least one word")
     story_facts = _facts(sources, nlp, entities) if facts else Facts()
     originals = [s for k, (s, o) in enumerate(zip(sources, pooling.originals(sources))) if o == k]
     if len(originals) <= 1:
         return _single(sources, originals[0] if originals else None, words, story, story_facts)
-    pool = pooling.build(sources)
+    pool = pooling.build(sources, vectors=vectors, embed=embed)
     value = select.scores(pool)
     chosen = select.choose(pool, words)
-    backing = [cite.supporters(pool, i) for i in range(len(pool.sentences))]
+    judged = [cite.judge(pool, i) for i in range(len(pool.sentences))]
     sentences = [BriefSentence(pool.sentences[i].text, pool.sources[pool.sentences[i].source].id,
-                               cite.citations(pool, i, backing[i]), pool.sentences[i].position) for i in chosen]
-    agreement = cite.agreement(pool, value, backing)
-    agreement.conflicts = _conflicts(sources)
+                               cite.citations(pool, i, judged[i].backing), pool.sentences[i].position)
+                 for i in chosen]
+    agreement = cite.agreement(pool, value, judged)
+    agreement.conflicts = _merge_conflicts(_conflicts(sources), agreement.conflicts)
     return Brief(story, sentences, story_facts, agreement, METHOD, sum(len(s.text.split()) for s in sentences))
+
+
+def _merge_conflicts(found: list, contradictions: list) -> list:
+    """The facts stage's conflicts, then the support check's that name other values."""
+    seen = [{_plain(v.value) for v in c.values} for c in found]
+    extra = [c for c in contradictions if not any({_plain(v.value) for v in c.values} & s for s in seen)]
+    return found + extra
+
+
+def _plain(value: str) -> str:
+    return "".join(ch for ch in value.casefold() if ch.isalnum())
 
 
 def _single(sources: list[Source], source: Source | None, words: int, story, facts: Facts) -> Brief:

@@ -30,12 +30,12 @@ _NUMBER = re.compile(
 _DECADE = re.compile(r"(?<![\w’'])[’']?(?P<short>\d0)s\b|\b(?P<long>1[89]\d0|20\d0)s\b")
 # Who said it is not what was said: names in these clauses need not be repeated.
 _ATTRIBUTION = re.compile(
-    r"(?:^|[,(“”\"—–-]\s*)(?:(?:[\w’'.-]+\s+){0,8}?(?:said|says|told|tells|wrote|writes|reported|reports|added|"
-    r"announced|suggests|claimed|stated|confirmed)\b(?:\s+(?:on\s+)?[\w’'.-]+){0,10}?\s*[.,;)]?\s*$|"
+    r"(?:^|(?:(?<!\d),(?!\d)|[(“”\"—–-])\s*)(?:(?:[\w’'.-]+\s+){0,8}?(?<!were )(?<!was )(?<!been )(?<!being )"
+    r"(?:said|says|told|tells|wrote|writes|reported|reports|added|announced|suggests|claimed|stated|confirmed)\b(?:\s+(?:on\s+)?[\w’'.-]+){0,10}?\s*[.,;)]?\s*$|"
     r"according to\b[^,;]*)", re.I)
 # "SEOUL (Reuters) -", "(HealthDay News) --", "WASHINGTON —": where and who filed it.
 _DATELINE = re.compile(r"^\s*(?:[A-Z][A-Z.,' ]+)?\s*(?:\([^()]{1,40}\))?\s*(?:--|[-—–])\s+")
-_CAPITALISED = re.compile(r"[A-Z][\w’'.-]*(?:\s+(?:of|de|van|von|al|bin|la|du|the)?\s*[A-Z][\w’'.-]*)*")
+_CAPITALISED = re.compile(r"(?<![\w’'])[A-Z][\w’'.-]*(?:\s+(?:of|de|van|von|al|bin|la|du|the)?\s*[A-Z][\w’'.-]*)*")
 _TOKEN = re.compile(r"[a-z0-9]+")
 _NEGATION = re.compile(r"\b(?:not|never|no|none|nobody|nothing|neither|nor|without|denied|denies|deny|"
                        r"refused|refuses|cannot)\b|n[’']t\b", re.I)

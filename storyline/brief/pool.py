@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from storyline.brief import support
+from storyline.brief.vectors import compute
 from storyline.model import Source
 from storyline.summary.score import terms
 from storyline.summary.sentences import problem, split
@@ -39,6 +41,9 @@ class Pool:
     similarity: np.ndarray  # cosine of every pair of sentences
     idf: dict[str, float]  # of each term, over the pool's sentences
     originals: list[int]  # for each source, the index of the source it is a near-copy of (or its own)
+    said: list = None  # support.Said of each sentence: its facts, and its vectors when the model is there
+    meaning: np.ndarray | None = None  # cosine of the sentence vectors of every pair (None without them)
+    rows: list = None  # for each source, the indexes of its sentences
 
     def reading_order(self, source: int) -> tuple:
         """Sources read in order of publication, then as given; undated sources
@@ -52,7 +57,9 @@ class Pool:
         return any(self.similarity[i, j] > threshold for j in chosen)
 
 
-def build(sources: list[Source], language: str = "en") -> Pool:
+def build(sources: list[Source], language: str = "en", vectors: list | None = None, embed: bool = True) -> Pool:
+    """The pool of `sources`. `vectors` (one SourceVectors or None per source, as
+    stored) are used when they fit; missing ones are computed when `embed`."""
     sentences: list[PoolSentence] = []
     term_lists: list[list[str]] = []
     for index, source in enumerate(sources):
@@ -65,8 +72,29 @@ def build(sources: list[Source], language: str = "en") -> Pool:
                                           len(sentence.text.split()), numbers(sentence.text), tuple(words)))
             term_lists.append(words)
             rank += 1
-    vectors, idf = _tfidf(term_lists)
-    return Pool(sources, sentences, vectors, vectors @ vectors.T, idf, originals(sources))
+    tfidf, idf = _tfidf(term_lists)
+    pool = Pool(sources, sentences, tfidf, tfidf @ tfidf.T, idf, originals(sources))
+    pool.rows = [[] for _ in sources]
+    for k, s in enumerate(sentences):
+        pool.rows[s.source].append(k)
+    pool.said = support.prepare([s.text for s in sentences], embed=False)
+    found = [(vectors[k] if vectors and k < len(vectors) else None) for k in range(len(sources))]
+    for k, rows in enumerate(pool.rows):
+        if rows and (found[k] is None or len(found[k].sentences) != len(rows)):
+            found[k] = compute([sentences[r].text for r in rows]) if embed else None
+    if all(found[k] is not None for k, rows in enumerate(pool.rows) if rows) and sentences:
+        for k, rows in enumerate(pool.rows):
+            for n, r in enumerate(rows):
+                pool.said[r].vector = found[k].sentences[n]
+                pool.said[r].set_clause_vectors(found[k].clauses[n])
+        matrix = np.stack([s.vector for s in pool.said])
+        pool.meaning = matrix @ matrix.T
+    return pool
+
+
+def source_sentences(source: Source, language: str = "en") -> list[str]:
+    """The sentences of one source that a pool takes (what its stored vectors are of)."""
+    return [s.text for s in split(source.text, language) if problem(s.text) is None]
 
 
 def originals(sources: list[Source]) -> list[int]:

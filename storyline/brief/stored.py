@@ -30,7 +30,13 @@ def story_brief(store: SQLiteStore, story_id: int, *, words: int = DEFAULT_WORDS
     sources = [Source(r["id"], r["text"], r["title"], r["outlet"], r["published"], r["duplicate_of"])
                for r in rows]
     entities = _entities(store, sources) if facts else None
-    body = brief_json(brief(sources, words=words, story=story_id, facts=facts, entities=entities))
+    originals = [s for s in sources if s.duplicate_of is None]
+    # Sentence vectors are made when a story is first read with its facts, not while
+    # ingesting (they cost more than the rest of ingestion together); until then the
+    # quick brief's support check goes by words and facts alone.
+    vectors = _vectors(store, sources, make=facts) if len(originals) > 1 else None
+    body = brief_json(brief(sources, words=words, story=story_id, facts=facts, entities=entities, vectors=vectors,
+                            embed=facts))
     store.put_brief(story_id, words, part, METHOD, signature, body)
     return body
 
@@ -49,6 +55,27 @@ def _entities(store: SQLiteStore, sources: list[Source]) -> list[list]:
         for k, entities in zip(missing, find_entities([sources[k].text for k in missing])):
             found[k] = entities
             store.put_entities(sources[k].id, model, hashes[k], [list(e) for e in entities])
+    return found
+
+
+def _vectors(store: SQLiteStore, sources: list[Source], make: bool = True) -> list:
+    """Each source's sentence vectors: from the store, computed (once, when
+    `make`) for the articles (or text versions) not seen before."""
+    from storyline import embed
+    from storyline.brief.pool import source_sentences
+    from storyline.brief.vectors import compute, from_bytes, to_bytes
+
+    found = []
+    for source in sources:
+        text_hash = hashlib.sha256(source.text.encode()).hexdigest()[:32]
+        kept = store.get_vectors(source.id, embed.MODEL, text_hash)
+        if kept is not None:
+            found.append(from_bytes(*kept))
+            continue
+        vectors = compute(source_sentences(source)) if make else None
+        if vectors is not None:
+            store.put_vectors(source.id, embed.MODEL, text_hash, *to_bytes(vectors))
+        found.append(vectors)
     return found
 
 

@@ -36,14 +36,16 @@ from storyline.summary.score import terms
 
 STATES, CONTRADICTS, NEITHER = "states", "contradicts", "neither"
 
-MEANING = 0.75  # sentence cosine for support by meaning
+MEANING = 0.75  # sentence cosine for support by meaning ...
+MEANING_WITH_FACTS = 0.6  # ... when A gives two or more facts (names, numbers, dates) and B gives them all
 CLAUSE_MEANING = 0.65  # each clause of A: cosine to B ...
 CLAUSE_WORDS = 0.6  # ... or this share of its words in B
 PARAPHRASE, CONTAINMENT = 0.35, 0.5  # the lexical rule (storyline.brief.cite)
 RELATED = 0.7  # about the same thing, for a contradiction
+WHETHER = "whether it is so"
 SAME_BUT_VALUE = 0.7  # share of words shared but for the names and numbers: one value changed
 
-_CLAUSE = re.compile(r"[,;:—–()]|\s-+\s|\b(?:and|but|while|despite|after|before|which|who|where|when|because|"
+_CLAUSE = re.compile(r"(?<!\d),(?!\d)|[;:—–()]|\s-+\s|\b(?:and|but|while|despite|after|before|which|who|where|when|because|"
                      r"as well as|although|though|whereas)\b")
 
 
@@ -52,6 +54,7 @@ class Verdict:
     kind: str  # STATES, CONTRADICTS or NEITHER
     reason: str  # one readable line: "gives 14 where the claim gives 12 (people injured)"
     evidence: int | None = None  # index into the candidates of the sentence that decided it
+    values: tuple | None = None  # a contradiction's (what, the claim's value, the other's value)
 
 
 @dataclass
@@ -66,6 +69,10 @@ class Said:
     embed: bool = True
     _clause_vectors: np.ndarray | None = None
 
+    def set_clause_vectors(self, vectors: np.ndarray) -> None:
+        if len(vectors) == len(self.clauses):
+            self._clause_vectors = vectors
+
     def clause_vectors(self) -> np.ndarray | None:
         """Vectors of the clauses, computed on first need (few sentences get that far)."""
         if self._clause_vectors is None and self.embed and self.clauses:
@@ -73,10 +80,24 @@ class Said:
         return self._clause_vectors
 
 
+LEAD_WORDS = 6  # a sentence's first part runs to the first clause break after this many words
+
+
 def clauses(text: str) -> list[str]:
-    """The parts of a sentence that each say something (three content words or more)."""
-    parts = [p.strip(" \"“”'‘’") for p in _CLAUSE.split(text)]
-    found = [p for p in parts if len(terms(p)) >= 3]
+    """The parts of a sentence that each say something: its lead (from the start to
+    the first clause break after LEAD_WORDS words: "Its captain, Choi Min-jae, sent
+    out a distress call"), then every later clause of three content words or more.
+    Empty for a sentence of one part."""
+    cut = None
+    for m in _CLAUSE.finditer(text):
+        if len(text[:m.start()].split()) >= LEAD_WORDS:
+            cut = m
+            break
+    if cut is None:
+        return []
+    lead = text[:cut.start()].strip(" \"“”'‘’")
+    rest = [p.strip(" \"“”'‘’") for p in _CLAUSE.split(text[cut.start():])]
+    found = [lead] + [p for p in rest if len(terms(p)) >= 3]
     return found if len(found) >= 2 else []
 
 
@@ -108,7 +129,11 @@ def verdict(a: Said, b: Said, lexical: float, containment: float) -> Verdict:
     if related:
         conflict = _conflict(a, b, meaning, containment)
         if conflict:
-            return Verdict(CONTRADICTS, conflict)
+            about, mine, theirs = conflict
+            if about == WHETHER:
+                return Verdict(CONTRADICTS, f"says {theirs} where the claim says {mine}", values=conflict)
+            what = f" ({about})" if about else ""
+            return Verdict(CONTRADICTS, f"gives {theirs} where the claim gives {mine}{what}", values=conflict)
     missing = _missing(a.content, b.content)
     if missing:
         return Verdict(NEITHER, f"does not give {missing}")
@@ -117,7 +142,9 @@ def verdict(a: Said, b: Said, lexical: float, containment: float) -> Verdict:
     if a.text.rstrip(" \"”’'").endswith("?") and a.terms != b.terms:
         return Verdict(NEITHER, "the claim is a question")
     same_words = lexical >= PARAPHRASE and containment >= CONTAINMENT
-    if not same_words and (meaning is None or meaning < MEANING):
+    facts = len(a.content.names) + len(a.content.numbers) + len(a.content.dates)
+    needed = MEANING_WITH_FACTS if facts >= 2 else MEANING
+    if not same_words and (meaning is None or meaning < needed):
         return Verdict(NEITHER, "says something else" if meaning is None else f"says something else (meaning {meaning:.2f})")
     uncovered = _uncovered_clause(a, b)
     if uncovered is not None:
@@ -151,7 +178,8 @@ def _uncovered_clause(a: Said, b: Said) -> str | None:
     return None
 
 
-def _conflict(a: Said, b: Said, meaning: float | None, containment: float) -> str | None:
+def _conflict(a: Said, b: Said, meaning: float | None, containment: float) -> tuple | None:
+    """(what, A's value, B's value) when B gives another value for what A says."""
     theirs = {c.about: c for c in claims(b.text)}
     for claim in claims(a.text):
         other = theirs.get(claim.about)
@@ -160,19 +188,19 @@ def _conflict(a: Said, b: Said, meaning: float | None, containment: float) -> st
         spread = claim.spread if claim.spread is not None else other.spread
         if spread is not None and _distance(claim.value, other.value) > spread:
             continue
-        return f"gives {other.written} where the claim gives {claim.written} ({claim.label})"
+        return claim.label, claim.written, other.written
     if (meaning is not None and meaning < RELATED) or _rest_shared(a, b) < SAME_BUT_VALUE:
         return None  # not the same sentence but for one value
     ours, others = numbers_missing(a.content, b.content), numbers_missing(b.content, a.content)
     if len(ours) == 1 and len(others) == 1 and not names_missing(a.content, b.content):
-        return f"gives {others[0]:g} where the claim gives {ours[0]:g}"
+        return "", f"{ours[0]:,g}", f"{others[0]:,g}"
     if a.content.dates and b.content.dates and not a.content.dates & b.content.dates:
-        return f"gives {', '.join(sorted(b.content.dates))} where the claim gives {', '.join(sorted(a.content.dates))}"
+        return "the day", ", ".join(sorted(a.content.dates)).title(), ", ".join(sorted(b.content.dates)).title()
     if a.content.negated != b.content.negated and not _missing(a.content, b.content):
-        return "says it is not so" if b.content.negated else "says it is so where the claim says it is not"
+        return (WHETHER, "it is not so", "it is so") if a.content.negated else (WHETHER, "it is so", "it is not so")
     ours, others = names_missing(a.content, b.content), names_missing(b.content, a.content)
-    if len(ours) == 1 and len(others) == 1 and not numbers_missing(a.content, b.content):
-        return f"names {others[0].title()} where the claim names {ours[0].title()}"
+    if len(ours) == 1 and len(others) == 1 and ours != others and not numbers_missing(a.content, b.content):
+        return "who", ours[0].title(), others[0].title()
     return None
 
 
@@ -223,7 +251,7 @@ def check(claim: str, candidates: list[str], *, claim_vector=None, candidate_vec
     for kind in (STATES, CONTRADICTS):
         for n, v in enumerate(verdicts):
             if v.kind == kind:
-                return Verdict(kind, v.reason, n)
+                return Verdict(kind, v.reason, n, v.values)
     closest = max(range(len(others)), key=lambda n: float(a.vector @ others[n].vector)
                   if a.vector is not None and others[n].vector is not None else 0.0)
     return Verdict(NEITHER, f"no source sentence states it; the closest {verdicts[closest].reason}", closest)

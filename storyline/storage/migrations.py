@@ -155,4 +155,15 @@ SQLITE: list[str] = [
         entities TEXT NOT NULL
     );
     """,
+    # 6: each article's sentence and clause vectors (storyline.embed; per model and text
+    # version, float16), computed once, when the article first joins a story of several
+    """
+    CREATE TABLE article_vectors (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        model TEXT NOT NULL,
+        text_hash TEXT NOT NULL,
+        layout TEXT NOT NULL,
+        vectors BLOB NOT NULL
+    );
+    """,
 ]

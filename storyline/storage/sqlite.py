@@ -522,6 +522,17 @@ class SQLiteStore:
             "INSERT OR REPLACE INTO article_entities (article_id, model, text_hash, entities) VALUES (?, ?, ?, ?)",
             (article_id, model, text_hash, json.dumps(entities, ensure_ascii=False)))
 
+    def get_vectors(self, article_id: int, model: str, text_hash: str) -> tuple[bytes, str] | None:
+        row = self.db.execute(
+            "SELECT vectors, layout FROM article_vectors WHERE article_id = ? AND model = ? AND text_hash = ?",
+            (article_id, model, text_hash)).fetchone()
+        return (bytes(row["vectors"]), row["layout"]) if row else None
+
+    def put_vectors(self, article_id: int, model: str, text_hash: str, vectors: bytes, layout: str) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO article_vectors (article_id, model, text_hash, layout, vectors) VALUES (?, ?, ?, ?, ?)",
+            (article_id, model, text_hash, layout, vectors))
+
     # -- failures ---------------------------------------------------------------
 
     def record_failure(self, source: str, error: str) -> None:
