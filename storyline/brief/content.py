@@ -35,6 +35,8 @@ _ATTRIBUTION = re.compile(
     r"according to\b[^,;]*)", re.I)
 # "SEOUL (Reuters) -", "(HealthDay News) --", "WASHINGTON —": where and who filed it.
 _DATELINE = re.compile(r"^\s*(?:[A-Z][A-Z.,' ]+)?\s*(?:\([^()]{1,40}\))?\s*(?:--|[-—–])\s+")
+_RELATIVE_DAY = re.compile(r"\b(?:yesterday|today|tomorrow|tonight|(?:last|next|this)\s+(?:week|weekend|month|year|"
+                           r"night|morning|evening|spring|summer|autumn|fall|winter))\b", re.I)
 _CAPITALISED = re.compile(r"(?<![\w’'])[A-Z][\w’'.-]*(?:\s+(?:of|de|van|von|al|bin|la|du|the)?\s*[A-Z][\w’'.-]*)*")
 _TOKEN = re.compile(r"[a-z0-9]+")
 _NEGATION = re.compile(r"\b(?:not|never|no|none|nobody|nothing|neither|nor|without|denied|denies|deny|"
@@ -57,6 +59,7 @@ class Content:
     dates: frozenset  # month and weekday names, folded
     negated: bool
     words: frozenset  # every folded word, to find a name written in lower case or inside another
+    speakers: tuple = ()  # names in its attribution ("..., Smith said"): who says it, not what is said
 
 
 def fold(text: str) -> str:
@@ -69,8 +72,16 @@ def content(sentence: str) -> Content:
     so a name A gives only in its attribution ("..., Smith said") is not required."""
     words = frozenset(_TOKEN.findall(fold(_plain_acronyms(sentence))))
     claim = _without_attribution(sentence)
-    return Content(numbers(claim), names(claim), frozenset(w for w in _TOKEN.findall(fold(claim)) if w in MONTHS_AND_DAYS),
-                   bool(_NEGATION.search(claim)), words)
+    days = {w for w in _TOKEN.findall(fold(claim)) if w in MONTHS_AND_DAYS}
+    days |= {" ".join(m.group().lower().split()) for m in _RELATIVE_DAY.finditer(claim)}
+    speakers = names(_attribution_of(sentence, claim)) if len(claim) < len(sentence.strip()) else ()
+    return Content(numbers(claim), names(claim), frozenset(days), bool(_NEGATION.search(claim)), words, speakers)
+
+
+def _attribution_of(sentence: str, claim: str) -> str:
+    """What _without_attribution took away (roughly: the words of the sentence not in the claim)."""
+    kept = set(claim.split())
+    return " ".join(w for w in sentence.split() if w not in kept)
 
 
 def _without_attribution(sentence: str) -> str:
@@ -156,7 +167,11 @@ def numbers_missing(said: Content, by: Content) -> list[float]:
 
 
 def _same_number(a: float, b: float) -> bool:
-    return a == b or (max(a, b) >= 1000 and abs(a - b) <= 0.01 * max(a, b))  # "1.2 million" = "1,203,000"
+    if a == b:
+        return True
+    if any(1000 <= n <= 2100 and n == int(n) for n in (a, b)):
+        return False  # a year, or a count that must match to the unit
+    return max(a, b) >= 10000 and abs(a - b) <= 0.01 * max(a, b)  # "1.2 million" = "1,203,000"
 
 
 __all__ = ["Content", "content", "fold", "names", "names_missing", "numbers", "numbers_missing"]

@@ -139,6 +139,11 @@ def verdict(a: Said, b: Said, lexical: float, containment: float) -> Verdict:
         return Verdict(NEITHER, f"does not give {missing}")
     if a.content.negated != b.content.negated:
         return Verdict(NEITHER, "one of them says it is not so")
+    opposite = _opposite(a, b)
+    if opposite:
+        return Verdict(NEITHER, f"says the opposite ({opposite})")
+    if _other_speaker(a.content, b.content):
+        return Verdict(NEITHER, "has someone else say it")
     if a.text.rstrip(" \"”’'").endswith("?") and a.terms != b.terms:
         return Verdict(NEITHER, "the claim is a question")
     same_words = lexical >= PARAPHRASE and containment >= CONTAINMENT
@@ -167,6 +172,32 @@ def _missing(a: Content, b: Content) -> str | None:
     return None
 
 
+# Opposites news turns on; a short list of our own, as no maintained English antonym list
+# ships without a data download (WordNet's needs one).
+_OPPOSITES = [frozenset(p.split("/")) for p in """
+won/lost win/lose wins/loses rose/fell rise/fall rises/falls increased/decreased increase/decrease
+higher/lower more/fewer more/less approved/rejected approve/reject accepted/rejected guilty/innocent
+convicted/acquitted alive/dead open/closed opened/closed best/worst first/last before/after
+above/below up/down gained/lost raised/cut strengthened/weakened allowed/banned supported/opposed
+""".split()]
+
+
+def _opposite(a: Said, b: Said) -> str | None:
+    """A word of A whose opposite B says instead ("won" where B says "lost")."""
+    for pair in _OPPOSITES:
+        ours, theirs = pair & a.content.words, pair & b.content.words
+        if len(ours) == 1 and len(theirs) == 1 and ours != theirs and not ours & b.content.words:
+            return f"{next(iter(ours))} / {next(iter(theirs))}"
+    return None
+
+
+def _other_speaker(a: Content, b: Content) -> bool:
+    """Both say who says it, and B names none of A's speakers."""
+    if not a.speakers or not b.speakers:
+        return False
+    return not any(set(name) <= b.words or name[-1] in b.words for name in a.speakers)
+
+
 def _uncovered_clause(a: Said, b: Said) -> str | None:
     words = set(b.terms)
     vectors = a.clause_vectors() if b.vector is not None else None
@@ -193,15 +224,23 @@ def _conflict(a: Said, b: Said, meaning: float | None, containment: float) -> tu
         return None  # not the same sentence but for one value
     ours, others = numbers_missing(a.content, b.content), numbers_missing(b.content, a.content)
     if len(ours) == 1 and len(others) == 1 and not names_missing(a.content, b.content):
-        return "", f"{ours[0]:,g}", f"{others[0]:,g}"
+        return "", _number(ours[0]), _number(others[0])
     if a.content.dates and b.content.dates and not a.content.dates & b.content.dates:
         return "the day", ", ".join(sorted(a.content.dates)).title(), ", ".join(sorted(b.content.dates)).title()
+    opposite = _opposite(a, b)
+    if opposite and not _missing(a.content, b.content):
+        mine, theirs = opposite.split(" / ")
+        return WHETHER, mine, theirs
     if a.content.negated != b.content.negated and not _missing(a.content, b.content):
         return (WHETHER, "it is not so", "it is so") if a.content.negated else (WHETHER, "it is so", "it is not so")
     ours, others = names_missing(a.content, b.content), names_missing(b.content, a.content)
     if len(ours) == 1 and len(others) == 1 and ours != others and not numbers_missing(a.content, b.content):
         return "who", ours[0].title(), others[0].title()
     return None
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if 1000 <= value <= 2100 and value == int(value) else f"{value:,g}"
 
 
 def _rest_shared(a: Said, b: Said) -> float:
