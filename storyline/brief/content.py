@@ -52,12 +52,15 @@ according officials police authorities president governor mayor senator judge ch
 """.split()) | TITLES
 
 
+_AGE_WORDS = frozenset(_WORD_NUMBERS) | {"year", "years", "old"}
+
+
 @dataclass(frozen=True)
 class Content:
     numbers: frozenset  # floats: 7, 1200000.0, 2019
     names: tuple  # each name a tuple of folded words, in order
     dates: frozenset  # month and weekday names, folded
-    negated: bool
+    negated: int  # how many negations it makes ("not", "never", "n't", "denied" ...)
     words: frozenset  # every folded word, to find a name written in lower case or inside another
     speakers: tuple = ()  # names in its attribution ("..., Smith said"): who says it, not what is said
 
@@ -72,10 +75,11 @@ def content(sentence: str) -> Content:
     so a name A gives only in its attribution ("..., Smith said") is not required."""
     words = frozenset(_TOKEN.findall(fold(_plain_acronyms(sentence))))
     claim = _without_attribution(sentence)
-    days = {w for w in _TOKEN.findall(fold(claim)) if w in MONTHS_AND_DAYS}
-    days |= {" ".join(m.group().lower().split()) for m in _RELATIVE_DAY.finditer(claim)}
+    # days are read from the whole sentence: "..., lawyers said Monday" dates what was said
+    days = {w for w in _TOKEN.findall(fold(sentence)) if w in MONTHS_AND_DAYS}
+    days |= {" ".join(m.group().lower().split()) for m in _RELATIVE_DAY.finditer(sentence)}
     speakers = names(_attribution_of(sentence, claim)) if len(claim) < len(sentence.strip()) else ()
-    return Content(numbers(claim), names(claim), frozenset(days), bool(_NEGATION.search(claim)), words, speakers)
+    return Content(numbers(claim), names(claim), frozenset(days), len(_NEGATION.findall(claim)), words, speakers)
 
 
 def _attribution_of(sentence: str, claim: str) -> str:
@@ -125,17 +129,27 @@ def names(sentence: str) -> tuple:
     for m in _CAPITALISED.finditer(sentence):
         parts = [w for w in re.split(r"[\s-]+", m.group()) if w]
         # a sentence's first word is capitalised anyway: a name only with company
-        while parts and parts[0].strip(".’'").lower() in _NOT_NAMES:
-            parts = parts[1:]
+        while parts and (parts[0].strip(".’'").lower() in _NOT_NAMES or parts[0].lower() in _AGE_WORDS):
+            parts = parts[1:]  # "Twenty-eight-year-old Jane Doe" is Jane Doe
         if not parts:
             continue
-        if m.start() == _first_word(sentence) and len(parts) == 1 and m.group() == parts[0]:
-            continue
+        if m.start() == _first_word(sentence) and len(parts) == 1 and m.group() == parts[0] \
+                and _common(parts[0]):
+            continue  # "Police ...", "Residents ...": capitalised because they start the sentence
         folded = tuple(w for p in parts for w in _TOKEN.findall(fold(p))
                        if w not in MONTHS_AND_DAYS and w not in ("s", "the", "of"))
         if folded and not set(folded) <= {"a", "i", "ll", "m", "d", "ve", "re"}:
             found.append(folded)
     return tuple(found)
+
+
+def _common(word: str) -> bool:
+    """A word of the sentence-vector model's vocabulary (30,000 common word pieces);
+    a word it lacks is rare enough to be a name even at the start of a sentence.
+    Without the model every sentence-initial word is taken as common."""
+    from storyline.embed import common_words
+    vocabulary = common_words()
+    return not vocabulary or fold(word.strip(".’'")) in vocabulary
 
 
 def _first_word(sentence: str) -> int:
@@ -145,16 +159,27 @@ def _first_word(sentence: str) -> int:
 
 def names_missing(said: Content, by: Content) -> list[str]:
     """A's names that B does not give in any form: all of a name's words, its
-    last word (a surname), another of its words of four letters or more
-    ("Universal" for "Universal Studios"), or the country it names."""
+    last word (a surname), a name its own name begins with ("Universal" for
+    "Universal Studios"), or the country it names."""
     missing = []
     for name in said.names:
-        if set(name) <= by.words or name[-1] in by.words or _same_country(name, by):
+        if set(name) <= by.words or _same_country(name, by):
             continue
-        if len(name) > 1 and any(len(w) >= 4 and w in by.words for w in name):
+        shorter = any(len(other) < len(name) and name[:len(other)] == other for other in by.names)
+        if (name[-1] in by.words or shorter) and not _other_qualifier(name, by):
             continue
         missing.append(" ".join(name))
     return missing
+
+
+def _other_qualifier(name: tuple, by: Content) -> bool:
+    """B names something with the same last word as `name` but other words before it:
+    "Colorado Rockies" where A says "Pittsburgh Rockies", "Jane Smith" for "John Smith"."""
+    words = set(name)
+    for other in by.names:
+        if other[-1] == name[-1] and set(other) - words and words - set(other):
+            return True  # the same head word, qualified otherwise
+    return False
 
 
 def _same_country(name: tuple, by: Content) -> bool:

@@ -176,6 +176,9 @@ def _missing(a: Content, b: Content) -> str | None:
 # ships without a data download (WordNet's needs one).
 _OPPOSITES = [frozenset(p.split("/")) for p in """
 won/lost win/lose wins/loses rose/fell rise/fall rises/falls increased/decreased increase/decrease
+died/survived started/stopped start/stop began/ended begin/end passed/failed pass/fail true/false
+legal/illegal likely/unlikely agreed/refused confirmed/denied success/failure arrested/released
+hired/fired joined/left entered/left lowest/highest increases/decreases larger/smaller largest/smallest
 higher/lower more/fewer more/less approved/rejected approve/reject accepted/rejected guilty/innocent
 convicted/acquitted alive/dead open/closed opened/closed best/worst first/last before/after
 above/below up/down gained/lost raised/cut strengthened/weakened allowed/banned supported/opposed

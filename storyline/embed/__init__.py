@@ -10,7 +10,9 @@ text always gets the same vectors.
 """
 from __future__ import annotations
 
+import functools
 import importlib.util
+import json
 import os
 import sys
 import threading
@@ -98,6 +100,17 @@ def _load() -> _Encoder:
         if _encoder is None:
             raise EmbeddingsUnavailable(_failure)
         return _encoder
+
+
+@functools.lru_cache(maxsize=1)
+def common_words() -> frozenset:
+    """The whole words of the model's word-piece vocabulary (empty without the model)."""
+    path = default_dir() / "tokenizer.json"
+    try:
+        vocabulary = json.loads(path.read_text(encoding="utf-8"))["model"]["vocab"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return frozenset()
+    return frozenset(w for w in vocabulary if w.isalpha() and w.islower())
 
 
 def available() -> bool:
