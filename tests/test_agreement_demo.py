@@ -218,3 +218,15 @@ def test_brief_sentences_cite_every_outlet_that_states_them(panels, key):
         for fact in told.shared:
             if mentions(sentence["text"], fact):
                 assert sentence["outlet_names"] == sorted(told.pages), (fact, sentence)
+
+
+def test_the_cli_prints_the_panel_for_files():
+    from tests.test_cli import run
+
+    told = STORIES["sutter-creek-derailment"]
+    printed = run("brief", *(str(DEMO / page) for page in told.pages.values())).stdout
+    reported = [line for line in printed.splitlines() if line.startswith("Reported by all outlets: ")]
+    assert any("Sutter Creek" in line and set(re.findall(r"\[(\d)\]", line)) == {"1", "2", "3"}
+               for line in reported), printed
+    assert re.search(r"^Conflicting — cars: 14 \(.*\); 17 \(", printed, re.M), printed
+    assert "Only in" in printed and "Dale Pruitt" in printed

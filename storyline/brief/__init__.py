@@ -3,6 +3,7 @@ sentence is an unchanged sentence of one source and cites every source that
 states it; with the story's facts and where its sources agree and differ."""
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 
 from storyline.brief import cite, pool as pooling, select
@@ -37,6 +38,7 @@ def brief(sources: list[Source], *, words: int = DEFAULT_WORDS, story: int | str
                  for i in chosen]
     agreement = cite.agreement(pool, value, judged)
     agreement.conflicts = _merge_conflicts(_conflicts(sources), agreement.conflicts)
+    _drop_disputed(agreement)
     return Brief(story, sentences, story_facts, agreement, METHOD, sum(len(s.text.split()) for s in sentences))
 
 
@@ -45,6 +47,19 @@ def _merge_conflicts(found: list, contradictions: list) -> list:
     seen = [{_plain(v.value) for v in c.values} for c in found]
     extra = [c for c in contradictions if not any({_plain(v.value) for v in c.values} & s for s in seen)]
     return found + extra
+
+
+def _drop_disputed(agreement: Agreement) -> None:
+    """A statement that gives a disputed value is shown under "Conflicting", not as
+    something only its source reports."""
+    for article, statements in agreement.only_in.items():
+        disputed = [v.value for c in agreement.conflicts for v in c.values if article in v.articles]
+        statements[:] = [s for s in statements if not any(_gives(s.text, value) for value in disputed)]
+    agreement.only_in = {k: v for k, v in agreement.only_in.items() if v}
+
+
+def _gives(text: str, value: str) -> bool:
+    return bool(value) and re.search(rf"(?<!\w){re.escape(value)}(?!\w)", text, re.I) is not None
 
 
 def _plain(value: str) -> str:

@@ -318,6 +318,10 @@ def _print_brief(body: dict) -> None:
         out.print(f"“{one_line(quote['text'])}” — {one_line(quote['speaker'] or 'unattributed')}")
     agreement = body["agreement"]
     if agreement:
+        for statement in agreement["shared"]:
+            marks = "".join(f"[{numbers.setdefault(a, len(numbers) + 1)}]" for a in statement["articles"])
+            count = "all" if statement["outlets"] == statement["of"] else f"{statement['outlets']} of {statement['of']}"
+            out.print(f"Reported by {count} outlets: {one_line(statement['text'])} {marks}")
         for conflict in agreement["conflicts"]:
             values = "; ".join(f"{one_line(v['value'])} ({', '.join(map(one_line, v['articles']))})"
                                for v in conflict["values"])
