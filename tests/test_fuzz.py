@@ -432,3 +432,23 @@ def test_a_hostile_batch_never_ends_and_keeps_its_good_items(json_feed, xml_feed
              "page.html": page, "subs.opml": opml}
     with tempfile.TemporaryDirectory() as tmp:
         ingestion_holds(files, Path(tmp))
+
+
+_SENTENCE_WORDS = st.sampled_from(
+    "the a not never no Kim Jong-un Jong Un 12 twelve 1,200 $1.2 million '90s 2016 Monday yesterday "
+    "last year said told , ; : — ( ) and which while won lost police Smith U.S. , Reuters (AP) — ? . ".split())
+
+
+@_bounded(120)
+@given(st.text(max_size=120), st.lists(st.lists(_SENTENCE_WORDS, max_size=25).map(" ".join), max_size=4),
+       st.lists(_SENTENCE_WORDS, max_size=25).map(" ".join))
+def test_the_support_check_gives_a_verdict_for_any_text(noise, candidates, claim):
+    from storyline.brief import support
+
+    for text in (noise, claim):
+        verdict = support.check(text, candidates + [noise])
+        assert verdict.kind in (support.STATES, support.CONTRADICTS, support.NEITHER)
+        assert verdict.reason and (verdict.evidence is None or 0 <= verdict.evidence <= len(candidates))
+        if verdict.kind == support.CONTRADICTS:
+            assert verdict.values is not None
+    assert support.check(claim, [claim]).kind != support.CONTRADICTS  # nothing contradicts itself

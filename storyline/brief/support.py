@@ -97,7 +97,7 @@ def clauses(text: str) -> list[str]:
         return []
     lead = text[:cut.start()].strip(" \"“”'‘’")
     rest = [p.strip(" \"“”'‘’") for p in _CLAUSE.split(text[cut.start():])]
-    found = [lead] + [p for p in rest if len(terms(p)) >= 3]
+    found = ([lead] if terms(lead) else []) + [p for p in rest if len(terms(p)) >= 3]
     return found if len(found) >= 2 else []
 
 
@@ -205,6 +205,8 @@ def _uncovered_clause(a: Said, b: Said) -> str | None:
     words = set(b.terms)
     vectors = a.clause_vectors() if b.vector is not None else None
     for k, (clause_terms, _) in enumerate(a.clauses):
+        if not clause_terms:
+            continue
         by_words = len(clause_terms & words) / len(clause_terms)
         by_meaning = float(vectors[k] @ b.vector) if vectors is not None else 0.0
         if by_words < CLAUSE_WORDS and by_meaning < CLAUSE_MEANING:
