@@ -119,7 +119,8 @@ def _replace(sentence: str, match: re.Match | tuple[int, int], new: str) -> str:
 
 
 def _tokens(name: str) -> set[str]:
-    return set(fold(name).replace("-", " ").split())
+    """The words of a name; full stops dropped, so "U.K." and "UK" are one place."""
+    return set(fold(name).replace("-", " ").replace(".", "").split())
 
 
 def change_number(sentence: str, rng) -> Changed | None:
