@@ -63,6 +63,7 @@ class Content:
     negated: int  # how many negations it makes ("not", "never", "n't", "denied" ...)
     words: frozenset  # every folded word, to find a name written in lower case or inside another
     speakers: tuple = ()  # names in its attribution ("..., Smith said"): who says it, not what is said
+    first: str = ""  # its first word when capitalised and not a function word ("Bridges was ..."): maybe a name
 
 
 def fold(text: str) -> str:
@@ -79,7 +80,10 @@ def content(sentence: str) -> Content:
     days = {w for w in _TOKEN.findall(fold(sentence)) if w in MONTHS_AND_DAYS}
     days |= {" ".join(m.group().lower().split()) for m in _RELATIVE_DAY.finditer(sentence)}
     speakers = names(_attribution_of(sentence, claim)) if len(claim) < len(sentence.strip()) else ()
-    return Content(numbers(claim), names(claim), frozenset(days), len(_NEGATION.findall(claim)), words, speakers)
+    first = re.match(r"\W*([A-Z][\w’'-]*)", claim)
+    first = fold(first.group(1)) if first and first.group(1).lower() not in _NOT_NAMES else ""
+    return Content(numbers(claim), names(claim), frozenset(days), len(_NEGATION.findall(claim)), words, speakers,
+                   first)
 
 
 def _attribution_of(sentence: str, claim: str) -> str:

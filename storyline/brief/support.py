@@ -144,6 +144,8 @@ def verdict(a: Said, b: Said, lexical: float, containment: float) -> Verdict:
         return Verdict(NEITHER, f"says the opposite ({opposite})")
     if _other_speaker(a.content, b.content):
         return Verdict(NEITHER, "has someone else say it")
+    if _other_subject(a.content, b.content):
+        return Verdict(NEITHER, f"begins with {b.content.first.title()} where the claim has {a.content.first.title()}")
     if a.text.rstrip(" \"”’'").endswith("?") and a.terms != b.terms:
         return Verdict(NEITHER, "the claim is a question")
     same_words = lexical >= PARAPHRASE and containment >= CONTAINMENT
@@ -199,6 +201,15 @@ def _other_speaker(a: Content, b: Content) -> bool:
     if not a.speakers or not b.speakers:
         return False
     return not any(set(name) <= b.words or name[-1] in b.words for name in a.speakers)
+
+
+def _other_subject(a: Content, b: Content) -> bool:
+    """B opens with a name A lacks where A opens with a capitalised word B lacks:
+    "Bridges was regarded as ..." against "Lowe was regarded as ..." ("Bridges" is
+    also a common word, so it is not among A's names)."""
+    if not a.first or not b.first or a.first in b.words or b.first in a.words:
+        return False
+    return any(b.first in name for name in b.names)
 
 
 def _uncovered_clause(a: Said, b: Said) -> str | None:

@@ -120,7 +120,8 @@ def _replace(sentence: str, match: re.Match | tuple[int, int], new: str) -> str:
 
 def _tokens(name: str) -> set[str]:
     """The words of a name; full stops dropped, so "U.K." and "UK" are one place."""
-    return set(fold(name).replace("-", " ").replace(".", "").split())
+    words = fold(name).replace("-", " ").replace(".", " ").split()
+    return {"".join(words)} if words and all(len(w) == 1 for w in words) else set(words)
 
 
 def change_number(sentence: str, rng) -> Changed | None:
