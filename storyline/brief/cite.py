@@ -66,7 +66,8 @@ def judge(pool: Pool, i: int) -> Judged:
         if source == sentence.source or not rows:
             continue
         contradicting = []
-        for j in _candidates(pool, i, rows):
+        candidates = _candidates(pool, i, rows)
+        for j in candidates:
             verdict = support.verdict(pool.said[i], pool.said[j], float(pool.similarity[i, j]),
                                       covered(pool, sentence.terms, pool.sentences[j].terms))
             if verdict.kind == support.STATES:
@@ -77,7 +78,7 @@ def judge(pool: Pool, i: int) -> Judged:
                 contradicting.append((j, verdict))
         judged.contradicted += contradicting
         if lead is not None and source not in judged.backing:
-            for j in _candidates(pool, i, rows):
+            for j in candidates:
                 cosine, contained = support.lexical_scores(lead.terms, pool.said[j].terms, pool.idf)
                 if support.verdict(lead, pool.said[j], cosine, contained).kind == support.STATES:
                     judged.lead_backing[source] = j

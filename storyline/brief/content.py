@@ -13,14 +13,11 @@ import unicodedata
 from dataclasses import dataclass
 
 from storyline.facts.aliases import country
+from storyline.facts.claims import WORD_NUMBERS
 from storyline.facts.names import TITLES
 from storyline.facts.sentences import MONTHS_AND_DAYS
 
-_WORD_NUMBERS = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-    "sixteen seventeen eighteen nineteen".split())}
-_WORD_NUMBERS.update({w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)})
-_WORD_NUMBERS.update({"dozen": 12, "half-dozen": 6, "hundred": 100, "thousand": 1000})
+_WORD_NUMBERS = {**WORD_NUMBERS, "dozen": 12, "half-dozen": 6, "hundred": 100, "thousand": 1000}
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _NUMBER = re.compile(
     r"(?<![\w.])(?P<digits>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:\s*(?P<scale>thousand|million|billion|trillion)\b)?"
@@ -67,6 +64,8 @@ class Content:
 
 
 def fold(text: str) -> str:
+    """Accents and case folded away; punctuation kept (facts.names.fold turns it into
+    spaces, which would make a word like "Hayes'" another word here)."""
     text = unicodedata.normalize("NFKD", text)
     return "".join(c for c in text if not unicodedata.combining(c)).casefold()
 

@@ -48,7 +48,7 @@ def _entities(store: SQLiteStore, sources: list[Source]) -> list[list]:
     from storyline.facts.nlp import model_name
 
     model = model_name()
-    hashes = [hashlib.sha256(s.text.encode()).hexdigest()[:32] for s in sources]
+    hashes = [_text_hash(s) for s in sources]
     found = [store.get_entities(s.id, model, h) for s, h in zip(sources, hashes)]
     missing = [k for k, f in enumerate(found) if f is None]
     if missing:
@@ -56,6 +56,11 @@ def _entities(store: SQLiteStore, sources: list[Source]) -> list[list]:
             found[k] = entities
             store.put_entities(sources[k].id, model, hashes[k], [list(e) for e in entities])
     return found
+
+
+def _text_hash(source: Source) -> str:
+    """The version of an article's text that what is kept of it (entities, vectors) was made from."""
+    return hashlib.sha256(source.text.encode()).hexdigest()[:32]
 
 
 def _vectors(store: SQLiteStore, sources: list[Source], make: bool = True) -> list:
@@ -67,7 +72,7 @@ def _vectors(store: SQLiteStore, sources: list[Source], make: bool = True) -> li
 
     found = []
     for source in sources:
-        text_hash = hashlib.sha256(source.text.encode()).hexdigest()[:32]
+        text_hash = _text_hash(source)
         kept = store.get_vectors(source.id, embed.MODEL, text_hash)
         if kept is not None:
             found.append(from_bytes(*kept))

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from storyline.brief.content import Content, content, names_missing, numbers_missing
+from storyline.embed import embed_if_available
 from storyline.facts.claims import claims
 from storyline.summary.score import terms
 
@@ -76,7 +77,7 @@ class Said:
     def clause_vectors(self) -> np.ndarray | None:
         """Vectors of the clauses, computed on first need (few sentences get that far)."""
         if self._clause_vectors is None and self.embed and self.clauses:
-            self._clause_vectors = _embed([text for _, text in self.clauses])
+            self._clause_vectors = embed_if_available([text for _, text in self.clauses])
         return self._clause_vectors
 
 
@@ -106,19 +107,11 @@ def prepare(texts: list[str], vectors: np.ndarray | None = None, embed: bool = T
     (when `embed` and the model is there) unless given."""
     said = [Said(t, content(t), tuple(terms(t)), embed=embed) for t in texts]
     if vectors is None and embed:
-        vectors = _embed(list(texts))
+        vectors = embed_if_available(list(texts))
     for n, s in enumerate(said):
         s.vector = vectors[n] if vectors is not None else None
         s.clauses = [(frozenset(terms(p)), p) for p in clauses(s.text)]
     return said
-
-
-def _embed(texts: list[str]) -> np.ndarray | None:
-    from storyline import embed
-    try:
-        return embed.embed(texts)
-    except embed.EmbeddingsUnavailable:
-        return None
 
 
 def verdict(a: Said, b: Said, lexical: float, containment: float) -> Verdict:

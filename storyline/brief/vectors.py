@@ -23,9 +23,8 @@ def compute(texts: list[str]) -> SourceVectors | None:
     the model is missing (the support check then goes by words and facts)."""
     parts = [clauses(t) for t in texts]
     flat = [p for ps in parts for p in ps]
-    try:
-        rows = embed.embed(list(texts) + flat)
-    except embed.EmbeddingsUnavailable:
+    rows = embed.embed_if_available(list(texts) + flat)
+    if rows is None:
         return None
     return _split(rows, len(texts), [len(ps) for ps in parts])
 

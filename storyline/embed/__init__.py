@@ -121,6 +121,14 @@ def available() -> bool:
         return False
 
 
+def embed_if_available(texts: list[str]) -> np.ndarray | None:
+    """embed(texts), or None when the model is missing: callers then go without vectors."""
+    try:
+        return embed(texts)
+    except EmbeddingsUnavailable:
+        return None
+
+
 def embed(texts: list[str]) -> np.ndarray:
     """One unit-length row per text (EmbeddingsUnavailable when the model is missing)."""
     if not texts:

@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from storyline.facts import dates
 from storyline.facts.sentences import MONTHS_AND_DAYS
 
-_WORD_NUMBERS = {w: i for i, w in enumerate(
+WORD_NUMBERS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen".split())}
-_WORD_NUMBERS.update({w: 10 * i for i, w in enumerate(
+WORD_NUMBERS.update({w: 10 * i for i, w in enumerate(
     "twenty thirty forty fifty sixty seventy eighty ninety".split(), start=2)})
-_WORD_NUMBER = (r"(?:(?:" + "|".join(w for w in _WORD_NUMBERS if _WORD_NUMBERS[w] >= 20) + r")(?:-(?:"
-                + "|".join(w for w in _WORD_NUMBERS if 0 < _WORD_NUMBERS[w] < 10) + r"))?|"
-                + "|".join(sorted((w for w in _WORD_NUMBERS if 0 < _WORD_NUMBERS[w] < 20), key=len, reverse=True))
+_WORD_NUMBER = (r"(?:(?:" + "|".join(w for w in WORD_NUMBERS if WORD_NUMBERS[w] >= 20) + r")(?:-(?:"
+                + "|".join(w for w in WORD_NUMBERS if 0 < WORD_NUMBERS[w] < 10) + r"))?|"
+                + "|".join(sorted((w for w in WORD_NUMBERS if 0 < WORD_NUMBERS[w] < 20), key=len, reverse=True))
                 + r")")
 _QUALIFIER = (r"about|roughly|around|nearly|almost|approximately|some|more than|fewer than|less than|"
               r"at least|up to|over|an estimated|just over|just under|close to")
@@ -129,11 +129,11 @@ def claims(sentence: str, published=None) -> list[Claim]:
 
 def _number(text: str) -> float | None:
     text = text.lower().replace(",", "")
-    if text in _WORD_NUMBERS:
-        return _WORD_NUMBERS[text]
+    if text in WORD_NUMBERS:
+        return WORD_NUMBERS[text]
     if "-" in text:
         tens, ones = text.split("-", 1)
-        return _WORD_NUMBERS.get(tens, 0) + _WORD_NUMBERS.get(ones, 0)
+        return WORD_NUMBERS.get(tens, 0) + WORD_NUMBERS.get(ones, 0)
     try:
         return float(text)
     except ValueError:
