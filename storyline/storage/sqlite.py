@@ -5,31 +5,20 @@ parameterized, so a PostgreSQL store can offer the same methods.
 """
 from __future__ import annotations
 
-import json
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
 
 from storyline.extract import chrome
-from storyline.model import Article, Summary, SummarySentence
+from storyline.model import Article
+from storyline.storage.derived import DerivedStore, now
 from storyline.storage.migrations import SQLITE as MIGRATIONS
-from storyline.storage.search import (SEARCH_WINDOW, SNIPPET_WORDS, TITLE_WINDOW, fts_query, marked_windows,
-                                      search_budget, snippet, window_db)
-
-ARTICLE_COLUMNS = (
-    "a.id, a.url, a.canonical_url, o.name AS outlet, a.title, a.author, a.published, "
-    "a.language, a.words, a.fetched, a.source, a.content_hash, a.story_id, a.duplicate_of, "
-    "a.not_article"
-)
+from storyline.storage.reading import ARTICLE_COLUMNS, ReaderQueries
 
 
-def now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
-
-class SQLiteStore:
+class SQLiteStore(ReaderQueries, DerivedStore):
     def __init__(self, path: str | Path):
         # The package defines StorageError before it imports this module.
         from storyline.storage import StorageError
@@ -330,208 +319,6 @@ class SQLiteStore:
         return {"id": row["id"], "title": row["title"], "articles": members,
                 "outlets": sorted({m["outlet"] for m in members}),
                 "first_seen": row["first_seen"], "last_seen": row["last_seen"]}
-
-    # -- reading for the web reader and the API (storyline.web, storyline.api) ------
-
-    def data_version(self) -> tuple:
-        """Changes whenever articles or stories are added (cheap: rowid maxima)."""
-        row = self.db.execute(
-            "SELECT (SELECT MAX(id) FROM articles), (SELECT MAX(id) FROM stories), "
-            "(SELECT COUNT(*) FROM feeds)").fetchone()
-        return tuple(row)
-
-    def story_ranking_rows(self) -> list[tuple]:
-        """(story id, last_seen, articles, outlets) for every story that has articles."""
-        return [tuple(r) for r in self.db.execute(
-            "SELECT s.id, s.last_seen, COUNT(a.id), COUNT(DISTINCT a.outlet_id) "
-            "FROM stories s JOIN articles a ON a.story_id = s.id GROUP BY s.id")]
-
-    def stories_by_ids(self, ids: list[int]) -> list[dict]:
-        """The stories with these ids, in the given order, each with its articles."""
-        if not ids:
-            return []
-        found: dict[int, dict] = {}
-        for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self.db.execute(
-                    f"SELECT id, title, first_seen, last_seen FROM stories WHERE id IN ({marks})", chunk):
-                found[row["id"]] = self._story(row)
-        return [found[i] for i in ids if i in found]
-
-    def stories_before(self, last_seen: str | None, story_id: int | None, limit: int) -> list[dict]:
-        """Stories newest first (by last_seen, then id), after a keyset cursor."""
-        if story_id is None:
-            rows = self.db.execute(
-                "SELECT id, title, first_seen, last_seen FROM stories "
-                "ORDER BY last_seen DESC, id DESC LIMIT ?", (limit,)).fetchall()
-        else:
-            rows = self.db.execute(
-                "SELECT id, title, first_seen, last_seen FROM stories "
-                "WHERE (last_seen, id) < (?, ?) OR (last_seen IS NULL AND ? IS NOT NULL) "
-                "OR (last_seen IS NULL AND id < ?) "
-                "ORDER BY last_seen DESC, id DESC LIMIT ?",
-                (last_seen, story_id, last_seen, story_id, limit)).fetchall()
-        return [self._story(row) for row in rows]
-
-    def articles_before(self, published: str | None, article_id: int | None, limit: int,
-                        outlet: str | None = None) -> list[dict]:
-        """Articles newest first by publication date (undated ones last, newest
-        id first), after a keyset cursor (the last row's published and id)."""
-        base = f"SELECT {ARTICLE_COLUMNS} FROM articles a JOIN outlets o ON o.id = a.outlet_id WHERE "
-        outlet_sql = " AND o.name = ?" if outlet else ""
-        extra = [outlet] if outlet else []
-        rows: list = []
-        if article_id is None or published is not None:
-            if article_id is None:
-                cond, params = "a.published IS NOT NULL", []
-            else:
-                cond, params = "a.published IS NOT NULL AND (a.published, a.id) < (?, ?)", [published, article_id]
-            rows = self.db.execute(base + cond + outlet_sql + " ORDER BY a.published DESC, a.id DESC LIMIT ?",
-                                   (*params, *extra, limit)).fetchall()
-        if len(rows) < limit:
-            cond, params = "a.published IS NULL", []
-            if article_id is not None and published is None:
-                cond, params = "a.published IS NULL AND a.id < ?", [article_id]
-            rows += self.db.execute(base + cond + outlet_sql + " ORDER BY a.id DESC LIMIT ?",
-                                    (*params, *extra, limit - len(rows))).fetchall()
-        return [dict(r) for r in rows]
-
-    def article_time_neighbours(self, published: str | None, article_id: int) -> tuple[dict | None, dict | None]:
-        """The articles just before and just after this one in publication order
-        (undated articles are ordered by id among themselves)."""
-        cols = "SELECT a.id, a.title, o.name AS outlet, a.published FROM articles a " \
-               "JOIN outlets o ON o.id = a.outlet_id WHERE "
-        if published is not None:
-            before = self.db.execute(cols + "a.published IS NOT NULL AND (a.published, a.id) < (?, ?) "
-                                     "ORDER BY a.published DESC, a.id DESC LIMIT 1", (published, article_id))
-            after = self.db.execute(cols + "a.published IS NOT NULL AND (a.published, a.id) > (?, ?) "
-                                    "ORDER BY a.published, a.id LIMIT 1", (published, article_id))
-        else:
-            before = self.db.execute(cols + "a.published IS NULL AND a.id < ? ORDER BY a.id DESC LIMIT 1",
-                                     (article_id,))
-            after = self.db.execute(cols + "a.published IS NULL AND a.id > ? ORDER BY a.id LIMIT 1",
-                                    (article_id,))
-        b, a = before.fetchone(), after.fetchone()
-        return (dict(b) if b else None), (dict(a) if a else None)
-
-    def search_page(self, query: str, limit: int = 20, offset: int = 0,
-                    mark: tuple[str, str] = ("\x02", "\x03"), *, snippets: int | None = None,
-                    words: int | None = None, budget: float | None = None,
-                    cancelled: Callable[[], bool] | None = None) -> list[dict]:
-        """Full-text hits, best first, with a snippet of the text whose matches
-        are wrapped in the `mark` pair (control characters by default, so the
-        caller can escape the text and then turn them into tags).
-
-        The cost is bounded whatever the stored text: FTS5's snippet() and
-        highlight() over a whole text grow with the square of how often a word
-        repeats in it, so snippets are made from the first SEARCH_WINDOW
-        characters of a hit, for the first `snippets` hits only (all if None).
-        Past `budget` seconds, or once `cancelled()` is true, SearchInterrupted."""
-        with search_budget(self.db, budget, cancelled) as check:
-            rows = [dict(r) for r in self.db.execute(
-                f"SELECT {ARTICLE_COLUMNS}, bm25(articles_fts) AS rank "
-                "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
-                "JOIN outlets o ON o.id = a.outlet_id WHERE articles_fts MATCH ? "
-                "ORDER BY rank LIMIT ? OFFSET ?",
-                (fts_query(query), limit, offset))]
-            check()
-            shown = rows if snippets is None else rows[:snippets]
-            windows = {r["id"]: (r["title"], r["text"]) for r in self.db.execute(
-                f"SELECT id, substr(title, 1, {TITLE_WINDOW}) AS title, substr(text, 1, {SEARCH_WINDOW}) AS text "
-                f"FROM articles WHERE id IN ({','.join('?' * len(shown))})", [r["id"] for r in shown])}
-            check()
-            marked = marked_windows(self._window_db(), query, windows, mark)
-            check()
-        for row in rows:
-            title, text = windows.get(row["id"], (None, None))
-            marked_title, marked_text = marked.get(row["id"], (title, text))
-            row["snippet"] = snippet(marked_text or "", mark, words or SNIPPET_WORDS) if text is not None else ""
-            row["title_marked"] = marked_title if marked_title is not None else row["title"]
-        return rows
-
-    def _window_db(self) -> sqlite3.Connection:
-        db = self.__dict__.get("_windows")
-        if db is None:
-            db = self.__dict__["_windows"] = window_db()
-        return db
-
-    def outlets_overview(self) -> list[dict]:
-        """Every outlet with its article count and newest article."""
-        return [dict(r) for r in self.db.execute(
-            "SELECT o.id, o.name, o.domain, COUNT(a.id) AS articles, "
-            "MAX(a.published) AS latest, MAX(a.fetched) AS last_fetched "
-            "FROM outlets o LEFT JOIN articles a ON a.outlet_id = o.id GROUP BY o.id ORDER BY o.name")]
-
-    # -- summaries ----------------------------------------------------------------
-
-    def get_summary(self, article_id: int, length: str, method: str) -> Summary | None:
-        row = self.db.execute(
-            "SELECT * FROM summaries WHERE article_id = ? AND length = ? AND method = ?",
-            (article_id, length, method),
-        ).fetchone()
-        if row is None:
-            return None
-        sentences = [SummarySentence(s["text"], s["position"]) for s in json.loads(row["sentences"])]
-        return Summary(sentences, row["method"], row["language"], row["note"])
-
-    def put_summary(self, article_id: int, length: str, summary: Summary) -> None:
-        """Store a summary, dropping the article's summaries made by older methods."""
-        sentences = json.dumps([{"text": s.text, "position": s.position} for s in summary.sentences],
-                               ensure_ascii=False)
-        with self.transaction() as db:
-            db.execute("DELETE FROM summaries WHERE article_id = ? AND method != ?",
-                       (article_id, summary.method))
-            db.execute(
-                "INSERT OR REPLACE INTO summaries (article_id, length, method, language, note, "
-                "sentences, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (article_id, length, summary.method, summary.language, summary.note, sentences, now()),
-            )
-
-    # -- briefs -------------------------------------------------------------------
-
-    def story_sources(self, story_id: int) -> list[dict]:
-        """The story's articles with their text, oldest first (not-articles never join one).
-        `published` is the source's own date or null, never the time it was added:
-        relative dates in the text are resolved against it."""
-        return [dict(r) for r in self.db.execute(
-            "SELECT a.id, o.name AS outlet, a.title, a.text, a.published, a.fetched AS added, "
-            "a.duplicate_of FROM articles a JOIN outlets o ON o.id = a.outlet_id "
-            "WHERE a.story_id = ? ORDER BY COALESCE(a.published, a.fetched), a.id", (story_id,))]
-
-    def get_brief(self, story_id: int, words: int, part: str, method: str, sources: str) -> dict | None:
-        row = self.db.execute(
-            "SELECT body FROM briefs WHERE story_id = ? AND words = ? AND part = ? AND method = ? "
-            "AND sources = ?", (story_id, words, part, method, sources)).fetchone()
-        return json.loads(row["body"]) if row else None
-
-    def put_brief(self, story_id: int, words: int, part: str, method: str, sources: str, body: dict) -> None:
-        self.db.execute(
-            "INSERT OR REPLACE INTO briefs (story_id, words, part, method, sources, body, created) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (story_id, words, part, method, sources, json.dumps(body, ensure_ascii=False), now()))
-
-    def get_entities(self, article_id: int, model: str, text_hash: str) -> list | None:
-        row = self.db.execute(
-            "SELECT entities FROM article_entities WHERE article_id = ? AND model = ? AND text_hash = ?",
-            (article_id, model, text_hash)).fetchone()
-        return [tuple(e) for e in json.loads(row["entities"])] if row else None
-
-    def put_entities(self, article_id: int, model: str, text_hash: str, entities: list) -> None:
-        self.db.execute(
-            "INSERT OR REPLACE INTO article_entities (article_id, model, text_hash, entities) VALUES (?, ?, ?, ?)",
-            (article_id, model, text_hash, json.dumps(entities, ensure_ascii=False)))
-
-    def get_vectors(self, article_id: int, model: str, text_hash: str) -> tuple[bytes, str] | None:
-        row = self.db.execute(
-            "SELECT vectors, layout FROM article_vectors WHERE article_id = ? AND model = ? AND text_hash = ?",
-            (article_id, model, text_hash)).fetchone()
-        return (bytes(row["vectors"]), row["layout"]) if row else None
-
-    def put_vectors(self, article_id: int, model: str, text_hash: str, vectors: bytes, layout: str) -> None:
-        self.db.execute(
-            "INSERT OR REPLACE INTO article_vectors (article_id, model, text_hash, layout, vectors) VALUES (?, ?, ?, ?, ?)",
-            (article_id, model, text_hash, layout, vectors))
 
     # -- failures ---------------------------------------------------------------
 
