@@ -17,29 +17,25 @@ import json
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from storyline.config import FetchSettings
 from storyline.extract import ExtractionError, chrome, extract_document, extract_html, extract_text
-from storyline.extract.fragment import fragment_text
 from storyline.extract.limits import check_words
 from storyline.extract.language import detect
-from storyline.feeds import FeedError, parse_feed, parse_opml, sniff
+from storyline.feeds import sniff
 from storyline.feeds.parse import describe_json
 from storyline.fetch import FetchError, Fetcher, describe_binary
 from storyline.fetch.urls import canonical_url, domain, is_url, url_problem
+from storyline.ingest.feeds import FeedIngest
 from storyline.ingest.recorded import MAX_REASON_CHARS, failure_reason, item_label, make_printable, one_line
+from storyline.ingest.recorded import Outcome as _Outcome
 from storyline.model import Article, Extracted, FeedEntry, Failure, Fetched, IngestReport
 from storyline.storage import SQLiteStore
 from storyline.stories import place_article, place_pending
 
-# A feed item whose own content has at least this many words is taken as the
-# full article; shorter content is a teaser and the linked page is fetched.
-FULL_CONTENT_WORDS = 150
 _NON_WORD = re.compile(r"\W+")
 # The fields of a .jsonl batch line; each must be a string when present.
 _JSONL_FIELDS = ("url", "html", "text", "title", "outlet", "author", "published")
@@ -65,15 +61,7 @@ class Progress:
         pass
 
 
-@dataclass
-class _Outcome:
-    source: str
-    article: Article | None = None
-    error: str | None = None
-    duplicate: bool = False
-
-
-class Ingestor:
+class Ingestor(FeedIngest):
     def __init__(self, store: SQLiteStore, fetcher: Fetcher | None = None,
                  settings: FetchSettings | None = None, outlet: str | None = None,
                  progress: Progress | None = None):
@@ -277,117 +265,6 @@ class Ingestor:
             yield self._page_outcome(source, lambda: self._article_from_record(record, source))
         else:
             yield _Outcome(source, error='a batch line needs "url", "html" or "text"')
-
-    # -- feeds ----------------------------------------------------------------------
-
-    def _poll_feed(self, url: str, fetched: Fetched | None = None) -> Iterator[_Outcome]:
-        problem = url_problem(url)
-        if problem:  # never registered; one registered by an older version is marked
-            error = f"{problem} in feed URL {url}"
-            known = self.store.feed(url)
-            if known:
-                self.store.feed_fetched(known["id"], status="error", error=error)
-            yield _Outcome(url, error=error)
-            return
-        feed_id, _ = self.store.add_feed(url)
-        state = self.store.feed(url) or {}
-        if fetched is None:
-            try:
-                fetched = self.fetcher.get(url, state.get("etag"), state.get("last_modified"))
-            except FetchError as exc:
-                self.store.feed_fetched(feed_id, status="error", error=str(exc))
-                yield _Outcome(url, error=str(exc))
-                return
-        if fetched.not_modified:
-            self.store.feed_fetched(feed_id, status="not modified")
-            return
-        try:
-            parsed = parse_feed(fetched.body, content_type=fetched.content_type,
-                                charset=fetched.charset, url=fetched.final_url)
-        except FeedError as exc:
-            self.store.feed_fetched(feed_id, status="error", error=str(exc))
-            yield _Outcome(url, error=str(exc))
-            return
-        failed = False
-        for outcome in self._entries(url, parsed.entries, parsed.title, feed_url=url):
-            yield outcome
-            # Read after the yield: by then the outcome is recorded, and a store
-            # error has turned it into a failure.
-            failed = failed or outcome.error is not None
-        # Validators are kept only when every item made it, so failed items
-        # are retried on the next poll instead of hiding behind a 304.
-        self.store.feed_fetched(
-            feed_id, status="ok" if not failed else "ok, some items failed",
-            etag=None if failed else fetched.etag,
-            last_modified=None if failed else fetched.last_modified,
-            title=parsed.title, site_url=parsed.site_url,
-        )
-
-    def _feed_entries(self, source: str, body: bytes, feed_url: str | None) -> Iterator[_Outcome]:
-        try:
-            parsed = parse_feed(body)
-        except FeedError as exc:
-            yield _Outcome(source, error=str(exc))
-            return
-        if not parsed.entries:
-            yield _Outcome(source, error="the feed has no items")
-            return
-        yield from self._entries(source, parsed.entries, parsed.title, feed_url)
-
-    def _entries(self, source: str, entries: list[FeedEntry], feed_title: str | None,
-                 feed_url: str | None) -> Iterator[_Outcome]:
-        self.progress.add(len(entries))
-        jobs: list[tuple[str, Callable[[], Article]]] = []
-        for number, entry in enumerate(entries, start=1):
-            item = item_label(entry.link or f"{source} item {number}")
-            waiting = len(jobs)
-            yield from self._guarded(item, lambda e=entry, i=item: self._entry(e, i, feed_title, feed_url, jobs))
-            if len(jobs) == waiting:  # done now, not left for a fetch below
-                self.progress.advance(item)
-        if not jobs:
-            return
-        with ThreadPoolExecutor(max_workers=self.settings.workers) as pool:
-            futures = {pool.submit(self._page_outcome, item, job): item for item, job in jobs}
-            for future in as_completed(futures):
-                self.progress.advance(futures[future])
-                yield future.result()
-
-    def _entry(self, entry: FeedEntry, item: str, feed_title: str | None, feed_url: str | None,
-               jobs: list[tuple[str, Callable[[], Article]]]) -> Iterator[_Outcome]:
-        """One feed item: its outcome now, or a job that fetches its linked page later."""
-        problem = entry.error
-        if not problem and entry.link and is_url(entry.link) and (bad := url_problem(entry.link)):
-            problem = f"{bad} in link {entry.link}"
-        if problem:
-            yield _Outcome(item, error=problem)
-        elif entry.link and self.store.find_duplicate(url=entry.link, canonical_url=canonical_url(entry.link)):
-            yield _Outcome(item, duplicate=True)
-        else:
-            body_text = fragment_text(entry.content_html or "")
-            if len(body_text.split()) >= FULL_CONTENT_WORDS or (not entry.link and body_text):
-                yield self._page_outcome(item, lambda: self._article_from_entry(
-                    entry, body_text, item, feed_title, feed_url))
-            elif entry.link:
-                jobs.append((item, lambda: self._article_from_link(entry, item, feed_title, feed_url)))
-            else:
-                yield _Outcome(item, error="feed item has neither a link nor any content")
-
-    def _opml(self, source: str, body: bytes) -> Iterator[_Outcome]:
-        try:
-            subscriptions = parse_opml(body)
-        except FeedError as exc:
-            yield _Outcome(source, error=str(exc))
-            return
-        self.progress.add(len(subscriptions))
-        for url, _title in subscriptions:
-            url = item_label(url)
-            if not is_url(url):
-                yield _Outcome(url, error=f"OPML entry in {source} is not an http(s) URL")
-            elif problem := url_problem(url):
-                yield _Outcome(url, error=f"OPML entry in {source}: {problem} in {url}")
-            else:
-                yield from self._guarded(url, lambda u=url: self._poll_feed(u))
-            self.progress.advance(url)
 
     # -- making articles --------------------------------------------------------------
 

@@ -3,6 +3,8 @@ labels as one readable line of bounded length, and an article's fields without
 control characters, lone surrogates or hostile lengths."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from storyline.extract import ExtractionError
 from storyline.extract.decode import printable
 from storyline.feeds import FeedError
@@ -15,6 +17,16 @@ MAX_FIELD_CHARS = 1000
 # Recorded failure reasons and item labels are cut to this many characters.
 MAX_REASON_CHARS = 500
 MAX_LABEL_CHARS = 2000
+
+
+@dataclass
+class Outcome:
+    """What became of one item: an article to store, a duplicate, or an error."""
+
+    source: str
+    article: Article | None = None
+    error: str | None = None
+    duplicate: bool = False
 
 
 def failure_reason(exc: BaseException) -> str:
