@@ -1,6 +1,9 @@
-"""Shared fixtures: a real HTTP server on 127.0.0.1 and real SQLite files."""
+"""Shared fixtures: a real HTTP server on 127.0.0.1, real SQLite files and a
+real PostgreSQL server (a throwaway cluster, started once per run when a suite
+that runs on both databases needs it)."""
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 import time
@@ -13,7 +16,7 @@ import pytest
 
 from storyline.config import FetchSettings
 from storyline.fetch import Fetcher
-from storyline.storage import SQLiteStore
+from storyline.storage import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "demo" / "corpus"
@@ -118,9 +121,66 @@ def fetcher(settings):
         yield f
 
 
+# Suites that run on both databases: their `store` and `demo_db` come in an
+# SQLite and a PostgreSQL variant. Elsewhere, and for tests marked sqlite_only
+# (SQLite's own files, pragmas and triggers), SQLite alone.
+BOTH_DATABASES = {"test_storage", "test_ingest", "test_cluster", "test_brief", "test_api", "test_web",
+                  "test_copy", "test_agreement_demo"}
+_names = itertools.count(1)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only: runs on SQLite alone (SQLite's own files, pragmas, triggers)")
+
+
+def pytest_generate_tests(metafunc):
+    module = metafunc.module.__name__.rsplit(".", 1)[-1]
+    if module not in BOTH_DATABASES or metafunc.definition.get_closest_marker("sqlite_only"):
+        return
+    for name, scope in (("database", "function"), ("demo_database", "module")):
+        if name in metafunc.fixturenames:
+            metafunc.parametrize(name, ["sqlite", "postgresql"], indirect=True, scope=scope)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A throwaway PostgreSQL cluster with a migrated template database, for the whole run."""
+    from storyline.storage import open_store
+    from storyline.storage.throwaway import PostgresUnavailable, ThrowawayPostgres, find_server_binaries
+
+    if find_server_binaries() is None:
+        pytest.skip("PostgreSQL's server is not installed (./run test installs Debian's postgresql when it can)")
+    try:
+        with ThrowawayPostgres() as pg:
+            open_store(pg.create_database("template_storyline")).close()
+            from storyline.storage.database import dispose_engines
+            dispose_engines()  # a template must have no connections
+            yield pg
+    except PostgresUnavailable as exc:
+        pytest.skip(str(exc))
+
+
+def _location(request, folder: Path) -> str:
+    if getattr(request, "param", "sqlite") == "sqlite":
+        return str(folder / "news.db")
+    pg = request.getfixturevalue("postgres")
+    return pg.create_database(f"test_{next(_names)}", template="template_storyline")
+
+
 @pytest.fixture
-def store(tmp_path):
-    with SQLiteStore(tmp_path / "news.db") as s:
+def database(request, tmp_path) -> str:
+    """Where a test's store lives: an SQLite file, or a new PostgreSQL database."""
+    return _location(request, tmp_path)
+
+
+@pytest.fixture(scope="module")
+def demo_database(request, tmp_path_factory) -> str:
+    return _location(request, tmp_path_factory.mktemp("db"))
+
+
+@pytest.fixture
+def store(database):
+    with Store(database) as s:
         yield s
 
 
@@ -130,14 +190,13 @@ def offline() -> FetchSettings:
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> str:
-    """A SQLite file with the demo corpus, one per test module (modules write to it)."""
+def demo_db(demo_database) -> str:
+    """A database with the demo corpus, one per test module (modules write to it)."""
     from storyline.ingest import Ingestor
 
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    with SQLiteStore(path) as store, Ingestor(store, settings=offline()) as ingestor:
+    with Store(demo_database) as store, Ingestor(store, settings=offline()) as ingestor:
         assert ingestor.add([str(DEMO)]).added == 44
-    return str(path)
+    return demo_database
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ import pytest
 from storyline.brief.stored import story_brief
 from storyline.facts.sentences import sentences
 from storyline.ingest import Ingestor
-from storyline.storage import SQLiteStore
+from storyline.storage import Store
 from tests.conftest import DEMO, offline
 
 CT, HL, CO = "Coastline Times", "The Harbor Ledger", "The Civic Observer"
@@ -93,7 +93,7 @@ def mentions(text: str, key: str) -> bool:
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
     """The whole demo corpus, ingested into a real SQLite file (stories placed, briefs made)."""
-    with SQLiteStore(tmp_path_factory.mktemp("agreement") / "demo.db") as store, \
+    with Store(tmp_path_factory.mktemp("agreement") / "demo.db") as store, \
             Ingestor(store, settings=offline()) as ingestor:
         report = ingestor.add([str(DEMO)])
         assert report.failed == []

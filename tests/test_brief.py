@@ -138,12 +138,13 @@ def test_stored_brief_is_kept_and_renewed_when_the_story_grows(store, fetcher):
     ingestor.add([str(DEMO / "harbor-ledger" / "ashcombe-warehouse-fire-injures-12.html"),
                   str(DEMO / "valley-wire" / "kestrel-freight-warehouse-blaze-ashcombe.html")])
     story_id = store.list_stories()[0]["id"]
-    made = store.db.execute("SELECT part FROM briefs WHERE story_id = ?", (story_id,)).fetchall()
-    assert [r[0] for r in made] == ["text"]  # briefed as the articles were added
+    made = store.rows("SELECT part FROM briefs WHERE story_id = :id", {"id": story_id})
+    assert [r["part"] for r in made] == ["text"]  # briefed as the articles were added
     first = story_brief(store, story_id, facts=False)
     assert first["story"] == story_id and len({s["article"] for s in first["sentences"]}) >= 1
-    assert store.db.execute("SELECT COUNT(*) FROM briefs WHERE story_id = ?", (story_id,)).fetchone()[0] == 1
-    store.db.execute("UPDATE briefs SET body = ? WHERE story_id = ?", (json.dumps({**first, "marker": 1}), story_id))
+    assert store.scalar("SELECT COUNT(*) FROM briefs WHERE story_id = :id", {"id": story_id}) == 1
+    store.execute("UPDATE briefs SET body = :body WHERE story_id = :id",
+                  {"body": json.dumps({**first, "marker": 1}), "id": story_id})
     assert story_brief(store, story_id, facts=False)["marker"] == 1  # served from the store
     ingestor.add([str(DEMO / "metro-daily-dispatch" / "ashcombe-fire-cause-still-unknown.html")])
     assert len(store.get_story(story_id)["articles"]) == 3

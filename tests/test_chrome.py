@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from storyline.extract import chrome, extract_text
 from storyline.model import Article
-from storyline.storage import SQLiteStore
+from storyline.storage import Store
 
 BODY = [
     "The Lakeside council voted on Tuesday to close the old ferry pier after engineers found "
@@ -98,7 +98,7 @@ def test_learning_an_outlets_template_cuts_the_next_page_exactly(tmp_path):
         ["Volunteers Plant Three Hundred Trees Along The River In A Single Weekend Of Work",
          "Museum wins national award"],
     ]
-    with SQLiteStore(tmp_path / "news.db") as store:
+    with Store(tmp_path / "news.db") as store:
         ids = []
         for n, t in enumerate(teasers):
             raw = _page(n, t)

@@ -142,11 +142,11 @@ def test_demo_corpus_stories(store, fetcher):
 
 
 def test_shuffled_arrival_then_recluster(tmp_path, fetcher):
-    from storyline.storage import SQLiteStore
+    from storyline.storage import Store
 
     files = sorted(DEMO.rglob("*.html"))
     random.Random(5).shuffle(files)
-    with SQLiteStore(tmp_path / "shuffled.db") as store:
+    with Store(tmp_path / "shuffled.db") as store:
         Ingestor(store, fetcher).add([str(f) for f in files])
         # Arrival order can split a story (online clustering); it must never merge these two.
         story_of = _story_of(store)
@@ -159,7 +159,7 @@ def test_shuffled_arrival_then_recluster(tmp_path, fetcher):
 
 def test_unplaced_articles_are_placed_on_the_next_run(store, fetcher):
     Ingestor(store, fetcher).add([str(DEMO / "valley-wire")])
-    store.db.execute("UPDATE articles SET placed = 0, story_id = NULL")  # as if killed before placing
+    store.execute("UPDATE articles SET placed = 0, story_id = NULL")  # as if killed before placing
     assert place_pending(store) == len(list((DEMO / "valley-wire").glob("*.html")))
     assert all(r["story_id"] for r in store.list_articles())
 

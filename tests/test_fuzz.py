@@ -30,7 +30,7 @@ from storyline.extract import ExtractionError, extract_document, extract_html, e
 from storyline.feeds import FeedError, parse_feed, parse_json_feed, parse_opml, sniff
 from storyline.ingest import Ingestor
 from storyline.model import Extracted, FeedEntry, ParsedFeed
-from storyline.storage import SQLiteStore
+from storyline.storage import Store
 from tests.pages import story_paragraphs
 
 # No example database (database=None below), and Hypothesis's other caches go
@@ -310,7 +310,7 @@ def ingestion_holds(files: dict[str, bytes], workdir: Path) -> None:
         parse_feed((folder / "feed.json").read_bytes())
     except FeedError:  # a JSON document nothing can read loses its good item with it (a recorded failure)
         wanted.discard("Good feed item")
-    with SQLiteStore(workdir / "fuzz.db") as store, Ingestor(store, settings=NO_NETWORK) as ingestor:
+    with Store(workdir / "fuzz.db") as store, Ingestor(store, settings=NO_NETWORK) as ingestor:
         report = ingestor.add([str(folder)])
         titles = {row["title"] for row in store.list_articles(limit=1000)}
         failures = store.failures()
@@ -365,7 +365,7 @@ def test_text_extraction_raises_only_extraction_error(body):
 
 def sources_hold(sources: list[str], workdir: Path) -> None:
     """Command-line sources (URLs and nonsense): each is one readable failure."""
-    with SQLiteStore(workdir / "sources.db") as store, Ingestor(store, settings=NO_NETWORK) as ingestor:
+    with Store(workdir / "sources.db") as store, Ingestor(store, settings=NO_NETWORK) as ingestor:
         report = ingestor.add(sources)
     assert report.added == 0 and report.duplicates + len(report.failed) == len(sources), report.as_json()
     for failure in report.failed:
@@ -405,7 +405,7 @@ def one_file_holds(name: str, data: bytes, workdir: Path) -> None:
     (folder / name).write_bytes(data)
     (folder / "zz-good.txt").write_text(GOOD_TEXT)
     expected = _items_in(folder / name) + 1
-    with SQLiteStore(workdir / "one.db") as store, Ingestor(store, settings=NO_NETWORK) as ingestor:
+    with Store(workdir / "one.db") as store, Ingestor(store, settings=NO_NETWORK) as ingestor:
         report = ingestor.add([str(folder)])
         titles = {row["title"] for row in store.list_articles(limit=1000)}
     assert report.added + report.duplicates + len(report.failed) == expected, report.as_json()

@@ -249,7 +249,7 @@ def test_fetch_polls_the_other_feeds_whatever_one_does(server, store, fetcher):
 
 
 def test_store_refusing_one_item_fails_only_that_item_and_keeps_the_feed_unvalidated(server, store, fetcher):
-    store.db.execute("CREATE TRIGGER refuse BEFORE INSERT ON articles WHEN NEW.title = 'Refused' "
+    store.execute("CREATE TRIGGER refuse BEFORE INSERT ON articles WHEN NEW.title = 'Refused' "
                      "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END")
     feed_body = rss([{"title": "Refused", "link": "https://r.example/1", "content": _full("the boathouse")},
                      {"title": "Kept", "link": "https://r.example/2", "content": _full("the towpath")}]).encode()

@@ -28,7 +28,7 @@ with warnings.catch_warnings():
 
 from storyline.ingest import Ingestor, content_hash
 from storyline.model import Article
-from storyline.storage import SQLiteStore
+from storyline.storage import Store
 from storyline.storage.search import SearchInterrupted
 from storyline.web import create_app
 from storyline.web.feeds import Feed, Item, render
@@ -61,7 +61,7 @@ def hostile_db(tmp_path_factory) -> str:
         "text": "\n\n".join(story_paragraphs(f"the {topic} river"))})
         for n, (topic, outlet) in enumerate([("harbour", "Lakeside Gazette"), ("orchard", "Valley Wire"),
                                              ("glacier", "Hill Times")])))
-    with SQLiteStore(path) as store, Ingestor(store, settings=offline()) as ingestor:
+    with Store(path) as store, Ingestor(store, settings=offline()) as ingestor:
         assert ingestor.add([str(batch)]).added == 3
         text = "river " * FLOOD
         store.insert_article(Article(
@@ -100,7 +100,7 @@ def test_a_word_stored_60000_times_is_found_fast_with_a_sane_snippet(app_client)
 
 
 def test_store_search_is_bounded_and_keeps_its_shape(hostile_db):
-    with SQLiteStore(hostile_db) as store:
+    with Store(hostile_db) as store:
         started = time.monotonic()
         rows = store.search_page("river", limit=20)
         assert time.monotonic() - started < 1.0
@@ -267,13 +267,13 @@ def test_feeds_stay_well_formed_with_every_character_xml_forbids(tmp_path):
     batch = tmp_path / "b.jsonl"
     batch.write_text(json.dumps({"title": "Control river", "outlet": "Plain Outlet",
                                  "text": "\n\n".join(story_paragraphs("the control river"))}))
-    with SQLiteStore(db) as store, Ingestor(store, settings=offline()) as ingestor:
+    with Store(db) as store, Ingestor(store, settings=offline()) as ingestor:
         assert ingestor.add([str(batch)]).added == 1
-        store.db.execute("UPDATE articles SET title = ?, text = text || ?", (f"Control{FORBIDDEN} river",
-                                                                             f" river{FORBIDDEN}end"))
-        store.db.execute("UPDATE stories SET title = ?", (f"Story{FORBIDDEN}title",))
-        store.db.execute("UPDATE outlets SET name = ?", (f"Outlet{FORBIDDEN}name",))
-        store.db.execute("DELETE FROM briefs")
+        store.execute("UPDATE articles SET title = :title, text = text || :end",
+                      {"title": f"Control{FORBIDDEN} river", "end": f" river{FORBIDDEN}end"})
+        store.execute("UPDATE stories SET title = :title", {"title": f"Story{FORBIDDEN}title"})
+        store.execute("UPDATE outlets SET name = :name", {"name": f"Outlet{FORBIDDEN}name"})
+        store.execute("DELETE FROM briefs")
     with TestClient(create_app(str(db))) as c:
         for url in ("/feed.rss", "/feed.atom", "/search.rss?q=river", "/search.atom?q=river"):
             response = c.get(url)

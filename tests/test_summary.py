@@ -140,13 +140,13 @@ def test_stored_summaries_are_kept_and_renewed_with_the_method(store, fetcher, m
     article_id = store.list_articles()[0]["id"]
     first = article_summary(store, article_id, sentences=2)
     assert store.get_summary(article_id, "s2", summary_module.METHOD) == first
-    store.db.execute("UPDATE summaries SET sentences = '[]'")  # a cached value is served as stored
+    store.execute("UPDATE summaries SET sentences = '[]'")  # a cached value is served as stored
     assert article_summary(store, article_id, sentences=2).sentences == []
     monkeypatch.setattr("storyline.summary.stored.METHOD", "storyline-extractive-next")
     monkeypatch.setattr(summary_module, "METHOD", "storyline-extractive-next")
     renewed = article_summary(store, article_id, sentences=2)
     assert len(renewed.sentences) == 2 and renewed.method == "storyline-extractive-next"
-    methods = {r[0] for r in store.db.execute("SELECT method FROM summaries")}
+    methods = {r["method"] for r in store.rows("SELECT method FROM summaries")}
     assert methods == {"storyline-extractive-next"}
     assert article_summary(store, 99999) is None
 

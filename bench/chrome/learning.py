@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from storyline.extract import ExtractionError, extract_html
 from storyline.model import Article, Extracted
-from storyline.storage import SQLiteStore
+from storyline.storage import Store
 
 
 @dataclass
@@ -43,7 +43,7 @@ def learned_texts(samples: list[Sample]) -> dict[str, str]:
             if target.extracted is None:
                 out[target.key] = ""
                 continue
-            with SQLiteStore(":memory:") as store:
+            with Store(":memory:") as store:
                 for other in group:
                     if other is not target and other.extracted is not None:
                         store.insert_article(_article(other))

@@ -25,8 +25,8 @@ def build(path: str, articles: int = 2000, repeats: int = 60_000) -> None:
         store.insert_article(Article(url="https://hostile.example/zebra", canonical_url="https://hostile.example/zebra",
                                      title="A page of zebras", text=text, raw_text=text, outlet="Hostile Wire",
                                      content_hash=content_hash(text + "!")), "hostile.example")
-        stored = store.db.execute("SELECT text FROM articles WHERE url = ?", ("https://hostile.example/zebra",)).fetchone()
-        assert stored and stored[0].count(WORD) == repeats
+        stored = store.rows("SELECT text FROM articles WHERE url = :url", {"url": "https://hostile.example/zebra"})[0]
+        assert stored["text"].count(WORD) == repeats
 
 
 def _percentile(values: list[float], q: float) -> float:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from storyline.ingest import content_hash
 from storyline.model import Article
-from storyline.storage import SQLiteStore
+from storyline.storage import Store
 from storyline.stories import place_article
 
 START = datetime(2025, 11, 1, tzinfo=timezone.utc)
@@ -56,7 +56,7 @@ class Generator:
                        outlet=f"Outlet {rng.randint(1, 40)}", published=when, content_hash=content_hash(text))
 
 
-def add(store: SQLiteStore, article: Article) -> float:
+def add(store: Store, article: Article) -> float:
     start = time.perf_counter()
     article_id = store.insert_article(article)
     place_article(store, article_id)
@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> None:
     stories = [gen.story(i) for i in range(n_stories + args.probe)]
     started = time.perf_counter()
     marks = []
-    with SQLiteStore(args.db) as store:
+    with Store(args.db) as store:
         for i in range(args.articles):
             add(store, gen.article(stories[i % n_stories], i // n_stories))
             if (i + 1) % (args.articles // 10) == 0:
@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> None:
         # half the probes continue existing stories, half start new ones
         times = [add(store, gen.article(stories[(i * 7919) % n_stories] if i % 2 else stories[n_stories + i], 99))
                  for i in range(args.probe)]
-        stories_made = store.db.execute("SELECT COUNT(*) FROM stories").fetchone()[0]
+        stories_made = store.count_stories()
     times.sort()
     print(f"archive: {args.articles} articles in {stories_made} stories (generated from {n_stories})")
     print(f"adding one article (insert + near-copy check + clustering), {args.probe} probes: "

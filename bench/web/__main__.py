@@ -89,8 +89,8 @@ def main() -> None:
         print(json.dumps(generate(args.db, args.articles)), flush=True)
     with open_store(args.db) as store:
         n_articles = store.count_articles()
-        story_ids = [r[0] for r in store.db.execute("SELECT id FROM stories ORDER BY id")]
-        article_ids = [r[0] for r in store.db.execute("SELECT id FROM articles ORDER BY id")]
+        story_ids = [r["id"] for r in store.rows("SELECT id FROM stories ORDER BY id")]
+        article_ids = [r["id"] for r in store.rows("SELECT id FROM articles ORDER BY id")]
     print(f"archive: {n_articles:,} articles in {len(story_ids):,} stories", flush=True)
     rng = random.Random(args.seed)
     sample = rng.sample(story_ids, min(args.warm_stories, len(story_ids)))

@@ -5,10 +5,10 @@ import hashlib
 
 from storyline.brief import DEFAULT_WORDS, METHOD, brief, brief_json
 from storyline.model import Source
-from storyline.storage import SQLiteStore
+from storyline.storage import Store
 
 
-def story_brief(store: SQLiteStore, story_id: int, *, words: int = DEFAULT_WORDS,
+def story_brief(store: Store, story_id: int, *, words: int = DEFAULT_WORDS,
                 facts: bool = True) -> dict | None:
     """The story's brief as JSON (None if there is no such story). A brief is
     made again when the story gained an article or one of its texts changed.
@@ -41,7 +41,7 @@ def story_brief(store: SQLiteStore, story_id: int, *, words: int = DEFAULT_WORDS
     return body
 
 
-def _entities(store: SQLiteStore, sources: list[Source]) -> list[list]:
+def _entities(store: Store, sources: list[Source]) -> list[list]:
     """Each source's named entities: from the store, recognized only for the
     articles (or text versions) not seen before."""
     from storyline.facts import find_entities
@@ -63,7 +63,7 @@ def _text_hash(source: Source) -> str:
     return hashlib.sha256(source.text.encode()).hexdigest()[:32]
 
 
-def _vectors(store: SQLiteStore, sources: list[Source], make: bool = True) -> list:
+def _vectors(store: Store, sources: list[Source], make: bool = True) -> list:
     """Each source's sentence vectors: from the store, computed (once, when
     `make`) for the articles (or text versions) not seen before."""
     from storyline import embed
@@ -84,7 +84,7 @@ def _vectors(store: SQLiteStore, sources: list[Source], make: bool = True) -> li
     return found
 
 
-def refresh_briefs(store: SQLiteStore, story_ids, *, words: int = DEFAULT_WORDS, facts: bool = True) -> int:
+def refresh_briefs(store: Store, story_ids, *, words: int = DEFAULT_WORDS, facts: bool = True) -> int:
     """Make the briefs of stories that gained or changed articles (after a batch)."""
     made = 0
     for story_id in sorted(set(story_ids)):

@@ -16,6 +16,7 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
+import sqlalchemy.exc
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
@@ -23,6 +24,7 @@ from rich.text import Text
 from storyline import __version__
 from storyline.cli import values
 from storyline.cli.briefs import cmd_brief, cmd_summarize
+from storyline.cli.database import cmd_copy, cmd_migrate
 from storyline.cli.output import err, fail as _fail, one_line, out, plain, print_json as _print_json
 from storyline.config import FetchSettings, default_db_path
 from storyline.ingest import Ingestor
@@ -196,7 +198,7 @@ def cmd_recluster(args) -> int:
 
     with open_store(args.db) as store:
         placed = recluster(store, args.since)
-        stories = store.db.execute("SELECT COUNT(*) FROM stories").fetchone()[0]
+        stories = store.count_stories()
     report = {"placed": placed, "stories": stories}
     print(json.dumps(report) if args.json else f"placed {placed} articles; {stories} stories in all")
     return 0
@@ -241,7 +243,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="storyline", description="No time to read? Get a summary.")
     parser.add_argument("--version", action="version", version=f"storyline {__version__}")
     parser.add_argument("--db", default=None,
-                        help="SQLite file (default: $STORYLINE_DB, else a file in your data directory)")
+                        help="SQLite file or postgresql:// URL (default: $STORYLINE_DB, else an SQLite "
+                             "file in your data directory)")
     parser.add_argument("--allow-private", action="store_true",
                         help="allow fetching private, loopback and link-local addresses")
     parser.add_argument("--timeout", type=values.seconds, default=None, metavar="SECONDS",
@@ -304,6 +307,10 @@ def build_parser() -> argparse.ArgumentParser:
                                        "(default: $STORYLINE_BASE_URL, else the address served on)")
     p.add_argument("--workers", type=values.workers, default=1, help="server processes (1 to 64; default 1)")
     p.add_argument("--access-log", action="store_true", help="log every request")
+    command("migrate", cmd_migrate, "create or upgrade the database schema (safe to repeat)")
+    p = command("copy", cmd_copy, "copy a whole database into a new one (SQLite or PostgreSQL, either way)")
+    p.add_argument("--from", dest="source", required=True, metavar="DB", help="SQLite file or postgresql:// URL")
+    p.add_argument("--to", dest="target", required=True, metavar="DB", help="an empty or new database")
     return parser
 
 
@@ -339,7 +346,7 @@ def main(argv: list[str] | None = None) -> int:
             raise
         if isinstance(exc, StorageError):
             return _fail(str(exc))
-        if isinstance(exc, sqlite3.DatabaseError):
+        if isinstance(exc, (sqlite3.DatabaseError, sqlalchemy.exc.SQLAlchemyError)):
             return _fail(f"database error in {args.db}: {exc}")
         return _fail(f"internal error: {type(exc).__name__}: {exc}; run with STORYLINE_DEBUG=1 for the traceback")
 

@@ -15,11 +15,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
+
+import sqlalchemy.exc
 
 from storyline.config import FetchSettings
 from storyline.extract import ExtractionError, chrome, extract_document, extract_html, extract_text
@@ -33,7 +34,7 @@ from storyline.ingest.feeds import FeedIngest
 from storyline.ingest.recorded import MAX_REASON_CHARS, failure_reason, item_label, make_printable, one_line
 from storyline.ingest.recorded import Outcome as _Outcome
 from storyline.model import Article, Extracted, FeedEntry, Failure, Fetched, IngestReport
-from storyline.storage import SQLiteStore
+from storyline.storage import Store
 from storyline.stories import place_article, place_pending
 
 _NON_WORD = re.compile(r"\W+")
@@ -62,7 +63,7 @@ class Progress:
 
 
 class Ingestor(FeedIngest):
-    def __init__(self, store: SQLiteStore, fetcher: Fetcher | None = None,
+    def __init__(self, store: Store, fetcher: Fetcher | None = None,
                  settings: FetchSettings | None = None, outlet: str | None = None,
                  progress: Progress | None = None):
         self.store = store
@@ -131,9 +132,9 @@ class Ingestor(FeedIngest):
 
         story_ids = set()
         for article_id in article_ids:
-            row = self.store.db.execute("SELECT story_id FROM articles WHERE id = ?", (article_id,)).fetchone()
-            if row and row[0] is not None:
-                story_ids.add(row[0])
+            story_id = self.store.article_story(article_id)
+            if story_id is not None:
+                story_ids.add(story_id)
         refresh_briefs(self.store, story_ids, facts=False)
 
     # -- the per-item guard --------------------------------------------------------
@@ -364,7 +365,7 @@ class Ingestor(FeedIngest):
             return
         try:
             article_id = self.store.insert_article(article, domain(article.canonical_url))
-        except sqlite3.IntegrityError:
+        except sqlalchemy.exc.IntegrityError:
             if not self.store.find_duplicate(url=article.url, canonical_url=article.canonical_url,
                                              content_hash=article.content_hash):
                 raise  # not a race with another writer: a value the store refuses

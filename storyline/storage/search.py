@@ -1,16 +1,23 @@
-"""Full-text search whose cost is bounded whatever is stored.
+"""Full-text search whose cost is bounded whatever is stored, in the database's
+own index: FTS5 on SQLite, a tsvector column with a GIN index on PostgreSQL.
 
-FTS5's snippet() and highlight() over a whole text grow with the square of how
-often a word repeats in it, so hits are ranked by FTS5 and their snippets made
-from bounded windows of their text, highlighted in a private in-memory FTS5
-table; every query runs under a time budget kept by SQLite's progress handler.
+Hits are ranked by the index (bm25 / ts_rank_cd) and their snippets made from
+bounded windows of their text: FTS5's snippet() and highlight() over a whole
+text grow with the square of how often a word repeats in it, and ts_headline()
+with the length of what it is given. On SQLite the windows are highlighted in a
+private in-memory FTS5 table, and every query runs under a time budget kept by
+the progress handler; on PostgreSQL ts_headline() marks them, under a
+statement_timeout. Both give rows of the same shape.
 """
 from __future__ import annotations
 
+import re
 import sqlite3
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
+
+import sqlalchemy.exc
 
 SEARCH_WINDOW = 16_000  # characters of a hit's text its snippet is made from
 FIRST_WINDOW = 2_000  # characters tried first
@@ -56,7 +63,7 @@ def search_budget(db: sqlite3.Connection, seconds: float | None, cancelled: Call
     db.set_progress_handler(lambda: reason() is not None, PROGRESS_STEPS)
     try:
         yield check
-    except sqlite3.OperationalError as exc:
+    except (sqlite3.OperationalError, sqlalchemy.exc.OperationalError) as exc:
         why = reason()
         if why and "interrupt" in str(exc).lower():
             raise SearchInterrupted(why) from None
@@ -114,3 +121,90 @@ def snippet(marked: str, mark: tuple[str, str], words: int) -> str:
     if text.rfind(mark[0]) > text.rfind(mark[1]):
         text += mark[1]
     return ("… " if start else "") + text + (" …" if start + words < len(tokens) else "")
+
+
+def sqlite_page(db, windows_db: sqlite3.Connection, columns: str, query: str, limit: int, offset: int,
+                mark: tuple[str, str], snippets: int | None, words: int, budget: float | None,
+                cancelled: Callable[[], bool] | None) -> list[dict]:
+    with search_budget(db.dbapi(), budget, cancelled) as check:
+        rows = db.rows(
+            f"SELECT {columns}, bm25(articles_fts) AS rank "
+            "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
+            "JOIN outlets o ON o.id = a.outlet_id WHERE articles_fts MATCH :query "
+            "ORDER BY rank LIMIT :limit OFFSET :offset",
+            {"query": fts_query(query), "limit": limit, "offset": offset})
+        check()
+        windows = _windows(db, rows if snippets is None else rows[:snippets])
+        check()
+        marked = marked_windows(windows_db, query, windows, mark)
+        check()
+    return _with_snippets(rows, windows, marked, mark, words)
+
+
+def postgres_page(db, columns: str, query: str, limit: int, offset: int, mark: tuple[str, str],
+                  snippets: int | None, words: int, budget: float | None,
+                  cancelled: Callable[[], bool] | None) -> list[dict]:
+    """websearch_to_tsquery() takes the user's words as they are (quotes, "or",
+    "-"), and never fails on them."""
+    def check() -> None:
+        if cancelled is not None and cancelled():
+            raise SearchInterrupted("the server is shutting down")
+
+    try:
+        with db.transaction():
+            if budget:
+                db.execute(f"SET LOCAL statement_timeout = {max(1, int(budget * 1000))}")
+            rows = db.rows(
+                f"SELECT {columns}, ts_rank_cd(a.search, q) AS rank FROM articles a "
+                "JOIN outlets o ON o.id = a.outlet_id, websearch_to_tsquery('english', :query) AS q "
+                "WHERE a.search @@ q ORDER BY rank DESC, a.id DESC LIMIT :limit OFFSET :offset",
+                {"query": query, "limit": limit, "offset": offset})
+            check()
+            shown = rows if snippets is None else rows[:snippets]
+            marked = _headlines(db, query, [r["id"] for r in shown], mark, FIRST_WINDOW)
+            later = [i for i, (_, text) in marked.items() if mark[0] not in text and len(text) >= FIRST_WINDOW]
+            marked.update(_headlines(db, query, later, mark, SEARCH_WINDOW))
+            check()
+    except sqlalchemy.exc.OperationalError as exc:
+        if "statement timeout" in str(exc) or "canceling statement" in str(exc):
+            raise SearchInterrupted(f"the search took longer than its {budget:g} s budget: "
+                                    "try fewer or rarer words") from None
+        raise
+    return _with_snippets(rows, marked, marked, mark, words)
+
+
+def _headlines(db, query: str, ids: list[int], mark: tuple[str, str], window: int) -> dict[int, tuple[str, str]]:
+    """id -> (title, text window) with every match of any query word marked."""
+    if not ids:
+        return {}
+    any_word = " or ".join(re.findall(r"\w+", query)) or '""'
+    strip = "".join(m for m in mark if not m.isprintable())  # stored text cannot fake a mark
+    options = f"StartSel={_quoted(mark[0])}, StopSel={_quoted(mark[1])}, HighlightAll=true"
+    rows = db.rows(
+        "SELECT a.id, ts_headline('english', translate(left(a.title, :title_chars), :strip, ''), q, :options) AS title, "
+        "ts_headline('english', translate(left(a.text, :chars), :strip, ''), q, :options) AS text "
+        "FROM articles a, websearch_to_tsquery('english', :any_word) AS q WHERE a.id IN :ids",
+        {"title_chars": TITLE_WINDOW, "chars": window, "strip": strip, "options": options,
+         "any_word": any_word, "ids": ids})
+    return {r["id"]: (r["title"], r["text"]) for r in rows}
+
+
+def _quoted(mark: str) -> str:
+    return '"' + mark.replace('"', '""') + '"'
+
+
+def _windows(db, rows: list[dict]) -> dict[int, tuple[str, str]]:
+    if not rows:
+        return {}
+    return {r["id"]: (r["title"], r["text"]) for r in db.rows(
+        f"SELECT id, substr(title, 1, {TITLE_WINDOW}) AS title, substr(text, 1, {SEARCH_WINDOW}) AS text "
+        "FROM articles WHERE id IN :ids", {"ids": [r["id"] for r in rows]})}
+
+
+def _with_snippets(rows: list[dict], windows: dict, marked: dict, mark: tuple[str, str], words: int) -> list[dict]:
+    for row in rows:
+        title, text = windows.get(row["id"], (None, None))
+        marked_title, marked_text = marked.get(row["id"], (title, text))
+        row["snippet"] = snippet(marked_text or "", mark, words) if text is not None else ""
+        row["title_marked"] = marked_title if marked_title is not None else row["title"]
+    return rows

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from storyline.model import Summary
-from storyline.storage import SQLiteStore
+from storyline.storage import Store
 from storyline.summary import METHOD, summarize
 
 
@@ -11,7 +11,7 @@ def length_key(sentences: int | None, words: int | None) -> str:
     return "-".join(parts) or "default"
 
 
-def article_summary(store: SQLiteStore, article_id: int, *, sentences: int | None = None,
+def article_summary(store: Store, article_id: int, *, sentences: int | None = None,
                     words: int | None = None) -> Summary | None:
     """The article's summary (None if there is no such article)."""
     key = length_key(sentences, words)

@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from storyline.config import FetchSettings
-from storyline.storage import SQLiteStore, open_store
+from storyline.storage import Store, open_store
 
 log = logging.getLogger("storyline.web")
 
@@ -94,7 +94,7 @@ class Reader:
         self.search_budget = search_budget
         self.stopping = threading.Event()  # set when the server shuts down: searches stop at once
         self._local = threading.local()
-        self._stores: list[SQLiteStore] = []
+        self._stores: list[Store] = []
         self._stores_lock = threading.Lock()
         self._ranking = _Ranking()
         self._ranking_lock = threading.Lock()
@@ -104,7 +104,7 @@ class Reader:
 
     # -- connections ---------------------------------------------------------------
 
-    def store(self) -> SQLiteStore:
+    def store(self) -> Store:
         store = getattr(self._local, "store", None)
         if store is None:
             store = open_store(self.db)

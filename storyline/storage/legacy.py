@@ -1,5 +1,8 @@
-"""Schema versions. Append a migration; never edit one that has shipped."""
+"""The SQLite schema scripts used before Alembic (versions 1-6). Only files made
+then are upgraded with them, up to the Alembic baseline; never edit or extend."""
 from __future__ import annotations
+
+import sqlite3
 
 SQLITE: list[str] = [
     # 1: outlets, feeds, articles with full-text index, learned chrome, failures
@@ -167,3 +170,19 @@ SQLITE: list[str] = [
     );
     """,
 ]
+
+
+def statements(script: str) -> list[str]:
+    """Split a script into statements, keeping trigger bodies whole."""
+    out, buf = [], []
+    for line in script.splitlines():
+        if line.strip().startswith("--") and not buf:
+            continue
+        buf.append(line)
+        joined = "\n".join(buf).strip()
+        if joined.endswith(";") and sqlite3.complete_statement(joined):
+            out.append(joined)
+            buf = []
+    if "\n".join(buf).strip():
+        out.append("\n".join(buf).strip())
+    return out
