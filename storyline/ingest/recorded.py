@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import sqlalchemy.exc
+
 from storyline.extract import ExtractionError
 from storyline.extract.decode import printable
 from storyline.feeds import FeedError
@@ -37,6 +39,9 @@ def failure_reason(exc: BaseException) -> str:
         text = "too large to read: out of memory"
     elif isinstance(exc, (FetchError, ExtractionError, FeedError, OSError)):
         text = str(exc) or type(exc).__name__
+    elif isinstance(exc, sqlalchemy.exc.DBAPIError) and exc.orig is not None:
+        # the driver's own words, without the statement and parameters SQLAlchemy appends
+        text = f"the database refused it: {(str(exc.orig).strip().splitlines() or [type(exc.orig).__name__])[0]}"
     else:
         text = f"unexpected {type(exc).__name__}" + (f": {exc}" if str(exc) else "")
     return one_line(text, MAX_REASON_CHARS)
