@@ -33,6 +33,7 @@ class FetchSettings:
     retries: int = 2  # extra attempts after a timeout or a 5xx
     backoff: float = 0.5  # seconds, doubled on each retry
     per_host: int = 2  # concurrent requests to one host
+    host_gap: float = 0.0  # seconds between two requests to one host (the poller sets it)
     workers: int = 8  # concurrent requests in all
     user_agent: str = (
         f"Storyline/{__version__} (self-hosted news reader; +https://github.com/storyline-news)"

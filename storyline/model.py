@@ -20,6 +20,7 @@ class Fetched:
     body: bytes
     etag: str | None = None
     last_modified: str | None = None
+    max_age: int | None = None  # seconds, from Cache-Control: how long the response stays fresh
 
     @property
     def not_modified(self) -> bool:
@@ -59,6 +60,7 @@ class ParsedFeed:
     site_url: str | None
     entries: list[FeedEntry]
     warning: str | None = None  # parser complaint on a feed that still gave items
+    poll_hint: int | None = None  # seconds between polls the feed asks for (ttl, sy:updatePeriod)
 
 
 @dataclass

@@ -24,6 +24,7 @@ from rich.text import Text
 from storyline import __version__
 from storyline.cli import values
 from storyline.cli.briefs import cmd_brief, cmd_summarize
+from storyline.cli import worker as worker_cli
 from storyline.cli.database import cmd_copy, cmd_migrate
 from storyline.cli.output import err, fail as _fail, one_line, out, plain, print_json as _print_json
 from storyline.config import FetchSettings, default_db_path
@@ -225,6 +226,7 @@ def cmd_demo(args) -> int:
 
 def cmd_serve(args) -> int:
     """Serve the web reader and the JSON API (storyline.web)."""
+    from storyline.cli.worker import poller_settings
     from storyline.web.serve import serve
 
     open_store(args.db).close()  # a bad --db is one line here, not a traceback in every worker
@@ -235,11 +237,13 @@ def cmd_serve(args) -> int:
     err.print(f"Storyline reader on http://{args.host}:{args.port}  ({one_line(args.db)}; "
               f"{'writes need the token' if token else 'read-only: no write token'})")
     serve(args.db, host=args.host, port=args.port, token=token, workers=args.workers,
-          access_log=args.access_log, settings=_settings(args), **options)
+          access_log=args.access_log, settings=_settings(args),
+          poller=None if args.no_poll else poller_settings(args), **options)
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
+
     parser = argparse.ArgumentParser(prog="storyline", description="No time to read? Get a summary.")
     parser.add_argument("--version", action="version", version=f"storyline {__version__}")
     parser.add_argument("--db", default=None,
@@ -307,6 +311,15 @@ def build_parser() -> argparse.ArgumentParser:
                                        "(default: $STORYLINE_BASE_URL, else the address served on)")
     p.add_argument("--workers", type=values.workers, default=1, help="server processes (1 to 64; default 1)")
     p.add_argument("--access-log", action="store_true", help="log every request")
+    p.add_argument("--no-poll", action="store_true",
+                   help="serve only; feeds are polled by a `storyline worker` (default: poll in this process)")
+    worker_cli.add_polling_options(p)
+    p = command("worker", lambda a: worker_cli.cmd_worker(a, _settings(a)),
+                "poll feeds on their schedules and run the pipeline, until stopped (no web server)")
+    worker_cli.add_polling_options(p)
+    p = command("schedule", worker_cli.cmd_schedule, "give a feed its own polling interval")
+    p.add_argument("feed", metavar="FEED_URL")
+    p.add_argument("interval", metavar="INTERVAL|default", help="90s, 10m, 2h, 1d, or default")
     command("migrate", cmd_migrate, "create or upgrade the database schema (safe to repeat)")
     p = command("copy", cmd_copy, "copy a whole database into a new one (SQLite or PostgreSQL, either way)")
     p.add_argument("--from", dest="source", required=True, metavar="DB", help="SQLite file or postgresql:// URL")

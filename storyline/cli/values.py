@@ -95,3 +95,27 @@ def base_url(text: str) -> str:
         raise argparse.ArgumentTypeError(
             f"the public base URL must be an http(s) URL such as https://news.example.org/, not {shown(text)}") from None
     return text
+
+
+def interval(text: str) -> int:
+    """A polling interval: 90s, 10m, 2h, 1d."""
+    from storyline.worker.schedule import parse_interval
+
+    try:
+        return parse_interval(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def gap(text: str) -> float:
+    """Seconds between two requests to one host: 0 to 60."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"the gap must be a number of seconds, not {shown(text)}") from None
+    if not 0 <= value <= 60 or math.isnan(value):
+        raise argparse.ArgumentTypeError(f"the gap must be from 0 to 60 seconds, not {shown(text)}")
+    return value
+
+
+concurrency = whole_number(1, 64, "the concurrency")

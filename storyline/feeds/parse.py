@@ -88,7 +88,26 @@ def parse_feed(body: bytes, *, content_type: str = "", charset: str | None = Non
         site_url=_absolute(url, _text(meta.get("link"))),
         entries=entries,
         warning=f"{type(problem).__name__}: {problem}" if parsed.get("bozo") and problem else None,
+        poll_hint=poll_hint(meta),
     )
+
+
+_PERIODS = {"hourly": 3600, "daily": 86400, "weekly": 7 * 86400, "monthly": 30 * 86400, "yearly": 365 * 86400}
+
+
+def poll_hint(meta) -> int | None:
+    """How often the feed says to poll it, in seconds: RSS <ttl> (minutes), or the
+    syndication module's sy:updatePeriod / sy:updateFrequency; the longer of the two."""
+    hints = []
+    ttl = str(meta.get("ttl") or "").strip()
+    if ttl.isascii() and ttl.isdigit() and 0 < int(ttl[:7]):
+        hints.append(int(ttl[:7]) * 60)
+    period = _PERIODS.get(str(meta.get("sy_updateperiod") or "").strip().lower())
+    if period:
+        frequency = str(meta.get("sy_updatefrequency") or "1").strip()
+        times = int(frequency[:6]) if frequency.isascii() and frequency.isdigit() and int(frequency[:6]) > 0 else 1
+        hints.append(period // times)
+    return max(hints) if hints else None
 
 
 def _absolute(base: str | None, link: str | None) -> str | None:

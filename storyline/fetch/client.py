@@ -108,6 +108,7 @@ class Fetcher:
             lambda: threading.BoundedSemaphore(self.settings.per_host)
         )
         self._slots_lock = threading.Lock()
+        self._host_free: dict[str, float] = {}  # host -> when the next request to it may start
 
     def close(self) -> None:
         self.client.close()
@@ -179,7 +180,18 @@ class Fetcher:
         if not slot.acquire(timeout=max(scope.remaining(), 0)):
             raise self._past_deadline(original)
         try:
-            return self._request(original, url, shown, headers, scope)
+            gap = self.settings.host_gap
+            if gap:  # politeness: a pause between two requests to one host
+                wait = self._host_free.get(url.host, 0.0) - time.monotonic()
+                if wait > scope.remaining():
+                    raise self._past_deadline(original)
+                if wait > 0:
+                    time.sleep(wait)
+            try:
+                return self._request(original, url, shown, headers, scope)
+            finally:
+                if gap:
+                    self._host_free[url.host] = time.monotonic() + gap
         finally:
             slot.release()
 
@@ -198,9 +210,13 @@ class Fetcher:
                         raise FetchError(f"HTTP {status} redirect without a Location header")
                     return location
                 if status == 304:
-                    return Fetched(original, shown, 304, "", None, b"",
-                                   resp.headers.get("etag"), resp.headers.get("last-modified"))
+                    return Fetched(original, shown, 304, "", None, b"", resp.headers.get("etag"),
+                                   resp.headers.get("last-modified"), max_age(resp.headers))
                 reason = for_message(resp.reason_phrase, 80)
+                wait = retry_after(resp.headers.get("retry-after")) if status in (429, 503) else None
+                if wait is not None:  # the server said when to come back: no retry before that
+                    raise FetchError(f"HTTP {status} {reason} from {where} (asked to wait {wait:g} s)",
+                                     retry_after=wait)
                 if status >= 500 or status == 429:
                     raise _Retryable(f"HTTP {status} {reason} from {where}")
                 if status >= 400:
@@ -220,7 +236,7 @@ class Fetcher:
         if binary:
             raise FetchError(f"unsupported content at {where}: {binary}, not a web page or feed")
         return Fetched(original, shown, status, media_type, charset, body,
-                       resp.headers.get("etag"), resp.headers.get("last-modified"))
+                       resp.headers.get("etag"), resp.headers.get("last-modified"), max_age(resp.headers))
 
     def _check_peer(self, resp: httpx.Response, url: str) -> None:
         # GuardedBackend already checked the peer before sending; this holds even
@@ -336,3 +352,32 @@ def _content_type(header: str) -> tuple[str, str | None]:
         if key.strip().lower() == "charset":
             charset = value.strip().strip("\"'") or None
     return media_type.strip().lower(), charset
+
+
+def max_age(headers: httpx.Headers) -> int | None:
+    """Cache-Control max-age in seconds (s-maxage first: we are a shared cache of sorts)."""
+    found: dict[str, int] = {}
+    for directive in headers.get("cache-control", "").split(","):
+        key, _, value = directive.strip().partition("=")
+        value = value.strip().strip('"')
+        if key.lower() in ("max-age", "s-maxage") and value.isascii() and value.isdigit() and len(value) < 10:
+            found[key.lower()] = int(value)
+    return found.get("s-maxage", found.get("max-age"))
+
+
+def retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Retry-After as seconds from now: delta-seconds or an HTTP date; None if absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isascii() and value.isdigit():
+        return float(min(int(value[:9]), 10**8))
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None or when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))

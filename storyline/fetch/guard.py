@@ -32,7 +32,12 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 class FetchError(Exception):
-    """A readable reason why one URL could not be fetched."""
+    """A readable reason why one URL could not be fetched; `retry_after`: the
+    seconds the server asked us to wait (HTTP 429/503 Retry-After), if it did."""
+
+    def __init__(self, message: str, retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class RefusedURL(FetchError):

@@ -72,6 +72,7 @@ class Ingestor(FeedIngest):
         self.fetcher = fetcher or Fetcher(self.settings)
         self.outlet = outlet
         self.progress = progress or Progress()
+        self.retry_after: dict[str, float | None] = {}  # feed URL -> the wait its server asked for
 
     def __enter__(self) -> "Ingestor":
         return self
@@ -107,6 +108,16 @@ class Ingestor(FeedIngest):
             self.progress.advance(feed["url"])
         self._refresh_briefs(report)
         return report
+
+    def poll_feed(self, url: str) -> tuple[IngestReport, float | None]:
+        """Poll one known feed (conditional GET) and store, place and brief its new
+        items: the report, and the seconds its server asked us to wait, if it did."""
+        report = IngestReport()
+        self.retry_after.pop(url, None)
+        for outcome in self._guarded(url, lambda: self._poll_feed(url)):
+            self._record(outcome, report)
+        self._refresh_briefs(report)
+        return report, self.retry_after.pop(url, None)
 
     def _place_pending(self, report: IngestReport) -> None:
         """Place what a killed run stored but did not place. Not an item of this

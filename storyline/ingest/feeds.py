@@ -35,11 +35,12 @@ class FeedIngest:
             try:
                 fetched = self.fetcher.get(url, state.get("etag"), state.get("last_modified"))
             except FetchError as exc:
+                self.retry_after[url] = exc.retry_after
                 self.store.feed_fetched(feed_id, status="error", error=str(exc))
                 yield _Outcome(url, error=str(exc))
                 return
         if fetched.not_modified:
-            self.store.feed_fetched(feed_id, status="not modified")
+            self.store.feed_fetched(feed_id, status="not modified", hint_every=fetched.max_age)
             return
         try:
             parsed = parse_feed(fetched.body, content_type=fetched.content_type,
@@ -61,6 +62,7 @@ class FeedIngest:
             etag=None if failed else fetched.etag,
             last_modified=None if failed else fetched.last_modified,
             title=parsed.title, site_url=parsed.site_url,
+            hint_every=max(parsed.poll_hint or 0, fetched.max_age or 0) or None,
         )
 
     def _feed_entries(self, source: str, body: bytes, feed_url: str | None) -> Iterator[_Outcome]:

@@ -12,12 +12,12 @@ from storyline.storage.store import Store
 # (a newer copy can become the original), so it is filled in after all articles.
 TABLES = ["outlets", "feeds", "stories", "articles", "outlet_lines", "article_lines", "failures",
           "summaries", "story_index", "term_df", "counters", "article_bands", "briefs",
-          "article_entities", "article_vectors"]
+          "article_entities", "article_vectors", "jobs", "workers", "polls"]
 KEYS = {"outlet_lines": "outlet_id, fingerprint", "article_lines": "article_id, fingerprint",
         "summaries": "article_id, length, method", "story_index": "term, story_id", "term_df": "term",
         "counters": "name", "article_bands": "band, article_id", "briefs": "story_id, words, part",
-        "article_entities": "article_id", "article_vectors": "article_id"}
-SERIAL = ["outlets", "feeds", "stories", "articles", "failures"]
+        "article_entities": "article_id", "article_vectors": "article_id", "workers": "name"}
+SERIAL = ["outlets", "feeds", "stories", "articles", "failures", "jobs", "polls"]
 GENERATED = {"search"}  # PostgreSQL's tsvector column: computed by the target itself
 BATCH = 500
 

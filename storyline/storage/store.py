@@ -17,13 +17,14 @@ from storyline.model import Article
 from storyline.storage import schema
 from storyline.storage.database import Database, database_url
 from storyline.storage.derived import DerivedStore, now
+from storyline.storage.jobs import JobQueries
 from storyline.storage.stories import PlacingQueries
 from storyline.storage.reading import ARTICLE_COLUMNS, ReaderQueries
 
 CHUNK = 500  # values per IN (...) list
 
 
-class Store(ReaderQueries, DerivedStore, PlacingQueries):
+class Store(ReaderQueries, DerivedStore, PlacingQueries, JobQueries):
     def __init__(self, location: str | Path):
         # The package defines StorageError before it imports this module.
         from storyline.storage import StorageError
@@ -137,7 +138,7 @@ class Store(ReaderQueries, DerivedStore, PlacingQueries):
     def feed_fetched(self, feed_id: int, *, status: str, error: str | None = None,
                      etag: str | None = None, last_modified: str | None = None,
                      title: str | None = None, site_url: str | None = None,
-                     outlet: str | None = None) -> None:
+                     outlet: str | None = None, hint_every: int | None = None) -> None:
         """Record a poll. Called only after the feed's items are stored, so a
         crash before it means the next poll sees the same items again."""
         outlet_id = self.outlet_id(outlet) if outlet else None
@@ -151,9 +152,9 @@ class Store(ReaderQueries, DerivedStore, PlacingQueries):
             "UPDATE feeds SET last_fetched = :at, last_status = :status, last_error = NULL, errors = 0, "
             "etag = COALESCE(:etag, etag), last_modified = COALESCE(:last_modified, last_modified), "
             "title = COALESCE(:title, title), site_url = COALESCE(:site_url, site_url), "
-            "outlet_id = COALESCE(:outlet_id, outlet_id) WHERE id = :id",
+            "outlet_id = COALESCE(:outlet_id, outlet_id), hint_every = COALESCE(:hint, hint_every) WHERE id = :id",
             {"at": now(), "status": status, "etag": etag, "last_modified": last_modified, "title": title,
-             "site_url": site_url, "outlet_id": outlet_id, "id": feed_id})
+             "site_url": site_url, "outlet_id": outlet_id, "hint": hint_every, "id": feed_id})
 
     # -- articles -------------------------------------------------------------
 

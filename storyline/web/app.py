@@ -65,6 +65,7 @@ def create_app(db: str, *, token: str | None = None, settings: FetchSettings | N
                   description="No time to read? Get a summary. The JSON API of a Storyline reader.",
                   docs_url=None, redoc_url=None, openapi_url="/openapi.json", lifespan=lifespan)
     app.state.reader = Reader(db, token=token, settings=settings, search_budget=budget)
+    app.state.worker = None  # a storyline.worker.Worker when `serve` polls in this process
     app.state.base_url = public
     app.state.max_body = max_body
     rates = {"write": write_rate, "summary": summary_rate, "search": search_rate, "auth": auth_failure_rate}

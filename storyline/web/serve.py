@@ -12,8 +12,25 @@ SHUTDOWN_GRACE = 3.0
 
 def serve(db: str, *, host: str = "127.0.0.1", port: int = 8000, token: str | None = None,
           workers: int = 1, access_log: bool = False, settings: FetchSettings | None = None,
-          base_url: str | None = None) -> None:
-    """`base_url` (default $STORYLINE_BASE_URL): the public URL absolute links use."""
+          base_url: str | None = None, poller=None) -> None:
+    """`base_url` (default $STORYLINE_BASE_URL): the public URL absolute links use.
+    `poller` (storyline.worker.WorkerSettings): poll feeds and run the pipeline in
+    this process, beside the server; None: the reader only (a `storyline worker` polls)."""
+    worker = None
+    if poller is not None:
+        from storyline.worker import Worker
+
+        worker = Worker(db, settings=poller, fetch=settings).start()
+    try:
+        _serve(db, host=host, port=port, token=token, workers=workers, access_log=access_log,
+               settings=settings, base_url=base_url, worker=worker)
+    finally:
+        if worker is not None:
+            worker.stop()
+
+
+def _serve(db: str, *, host: str, port: int, token: str | None, workers: int, access_log: bool,
+           settings: FetchSettings | None, base_url: str | None, worker) -> None:
     import uvicorn
 
     options = dict(host=host, port=port, log_level="warning", access_log=access_log,
@@ -31,6 +48,7 @@ def serve(db: str, *, host: str = "127.0.0.1", port: int = 8000, token: str | No
     from storyline.web import create_app
 
     app = create_app(db, token=token, settings=settings, base_url=base_url)
+    app.state.worker = worker  # its counters for /metrics
 
     class Server(uvicorn.Server):
         def handle_exit(self, sig, frame) -> None:
