@@ -111,34 +111,42 @@ class Database:
         """The driver's own connection (sqlite3's progress handler, psycopg's cancel)."""
         return self.conn.connection.dbapi_connection
 
+    def _ready(self) -> sa.Connection:
+        """The connection, usable again after the server dropped it (a restart, a
+        killed backend): SQLAlchemy marks it invalid, and reconnects once told so."""
+        if self.conn.invalidated:
+            self.conn.rollback()
+            self._depth = 0
+        return self.conn
+
     def rows(self, sql: str, params: Mapping | None = None) -> list[dict]:
-        return [dict(r) for r in self.conn.execute(*_prepared(sql, params)).mappings()]
+        return [dict(r) for r in self._ready().execute(*_prepared(sql, params)).mappings()]
 
     def row(self, sql: str, params: Mapping | None = None) -> dict | None:
-        found = self.conn.execute(*_prepared(sql, params)).mappings().first()
+        found = self._ready().execute(*_prepared(sql, params)).mappings().first()
         return dict(found) if found is not None else None
 
     def scalar(self, sql: str, params: Mapping | None = None):
-        return self.conn.execute(*_prepared(sql, params)).scalar()
+        return self._ready().execute(*_prepared(sql, params)).scalar()
 
     def column(self, sql: str, params: Mapping | None = None) -> list:
-        return list(self.conn.execute(*_prepared(sql, params)).scalars())
+        return list(self._ready().execute(*_prepared(sql, params)).scalars())
 
     def stream(self, sql: str, params: Mapping | None = None, batch: int = 500) -> Iterator[list[dict]]:
         """The rows in batches, without holding them all (a server-side cursor on
         PostgreSQL: call it inside transaction())."""
         statement, values = _prepared(sql, params)
-        result = self.conn.execute(statement, values, execution_options={"yield_per": batch})
+        result = self._ready().execute(statement, values, execution_options={"yield_per": batch})
         for part in result.mappings().partitions(batch):
             yield [dict(r) for r in part]
 
     def execute(self, sql: str, params: Mapping | None = None) -> int:
         """Run one statement; how many rows it changed."""
-        return self.conn.execute(*_prepared(sql, params)).rowcount
+        return self._ready().execute(*_prepared(sql, params)).rowcount
 
     def executemany(self, sql: str, params: Sequence[Mapping]) -> None:
         if params:
-            self.conn.execute(sa.text(sql), [dict(p) for p in params])
+            self._ready().execute(sa.text(sql), [dict(p) for p in params])
 
     @contextmanager
     def transaction(self) -> Iterator["Database"]:
@@ -150,13 +158,14 @@ class Database:
             finally:
                 self._depth -= 1
             return
-        self.conn.exec_driver_sql("BEGIN" if self.is_postgres else "BEGIN IMMEDIATE")
+        self._ready().exec_driver_sql("BEGIN" if self.is_postgres else "BEGIN IMMEDIATE")
         self._depth = 1
         try:
             yield self
         except BaseException:
             self._depth = 0
-            self.conn.exec_driver_sql("ROLLBACK")
+            if not self.conn.invalidated:  # a dropped connection has no transaction left to undo
+                self.conn.exec_driver_sql("ROLLBACK")
             raise
         self._depth = 0
         self.conn.exec_driver_sql("COMMIT")

@@ -4,18 +4,21 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from storyline import __version__
 from storyline.api import MAX_BODY, ApiError, error_body, router as api_router
 from storyline.config import FetchSettings, public_base_url
+from storyline.status.metrics import CONTENT_TYPE as METRICS_TYPE, Metrics
+from storyline.status.report import health
 from storyline.storage.search import SearchInterrupted
 from storyline.web.reader import SEARCH_BUDGET, Reader
 from storyline.web.security import (RateLimiter, Refusal, RequestGuard, SecurityHeaders, TokenError,
@@ -66,6 +69,7 @@ def create_app(db: str, *, token: str | None = None, settings: FetchSettings | N
                   docs_url=None, redoc_url=None, openapi_url="/openapi.json", lifespan=lifespan)
     app.state.reader = Reader(db, token=token, settings=settings, search_budget=budget)
     app.state.worker = None  # a storyline.worker.Worker when `serve` polls in this process
+    app.state.metrics = Metrics(lambda: app.state.reader.store(), lambda: app.state.worker)
     app.state.base_url = public
     app.state.max_body = max_body
     rates = {"write": write_rate, "summary": summary_rate, "search": search_rate, "auth": auth_failure_rate}
@@ -103,6 +107,24 @@ def create_app(db: str, *, token: str | None = None, settings: FetchSettings | N
 
     app.add_middleware(RequestGuard, max_body=max_body + FORM_OVERHEAD, check=before_body, refuse=refuse)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestTimer, observe=app.state.metrics.observe)  # outermost: refusals are timed too
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz():
+        """200 while the database answers (and how the worker in this process is), else 503."""
+        worker = app.state.worker
+        try:
+            body = health(app.state.reader.store(), getattr(worker, "name", None))
+        except Exception:  # noqa: BLE001 - whatever the cause, the database cannot be read
+            log.warning("health check: the database could not be read", exc_info=True)
+            return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503,
+                                headers={"Cache-Control": "no-store", "Retry-After": "10"})
+        return JSONResponse(body, headers={"Cache-Control": "no-store"})
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics():
+        return Response(app.state.metrics.exposition(), media_type=METRICS_TYPE,
+                        headers={"Cache-Control": "no-store"})
 
     def wants_json(request: Request) -> bool:
         path = request.url.path
@@ -145,6 +167,38 @@ def create_app(db: str, *, token: str | None = None, settings: FetchSettings | N
         return error(request, 500, "internal error")
 
     return app
+
+
+class RequestTimer:
+    """Pure ASGI middleware timing every request by its route template
+    ("/stories/{story_id}": the router leaves its route in the scope)."""
+
+    def __init__(self, app, *, observe):
+        self.app = app
+        self.observe = observe
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        root = scope.get("root_path", "")
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.observe(_route_template(scope, root), scope["method"], time.perf_counter() - started)
+
+
+def _route_template(scope: dict, root: str) -> str | None:
+    """The route's path template; for a mounted app (static files) its mount
+    point, which the router added to root_path; None when nothing matched."""
+    route = scope.get("route")
+    if route is not None:
+        return getattr(route, "path", None)
+    mounted = scope.get("root_path", "")
+    if mounted != root and mounted.startswith(root):
+        return mounted[len(root):] + "/{path}"
+    return None
 
 
 async def _no_body() -> dict:

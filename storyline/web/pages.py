@@ -16,6 +16,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from storyline.api import ApiError, MAX_BODY, ArticleId, StoryId, check_url, rate_limit, require_token
+from storyline.status import time_ago
 from storyline.web import feeds
 from storyline.web.reader import PER_PAGE, search_words
 from storyline.web.sanitize import marked_html, paragraphs_html, safe_http_url, sanitize_html, unmarked
@@ -52,6 +53,7 @@ env.filters["paragraphs"] = lambda text: Markup(paragraphs_html(text))
 env.filters["marked"] = lambda text: Markup(marked_html(text))
 env.filters["sanitized"] = lambda html: Markup(sanitize_html(html))
 env.filters["unmarked"] = unmarked
+env.filters["ago"] = time_ago
 env.globals["static_version"] = hashlib.sha1(
     b"".join(p.read_bytes() for p in sorted((HERE / "static").iterdir()) if p.is_file())).hexdigest()[:10]
 
@@ -95,7 +97,7 @@ def front(request: Request, page_no: Annotated[int, Query(alias="page", ge=1, le
     stories, total = reader.front_page((page_no - 1) * PER_PAGE, PER_PAGE, only)
     if page_no > 1 and not stories:
         raise ApiError(404, "no such page")
-    return page(request, "front.html", stories=stories, total=total, only=only,
+    return page(request, "front.html", stories=stories, total=total, only=only, updated=reader.last_update(),
                 pager=_page_links(request, page_no, total, PER_PAGE, only=only))
 
 
@@ -132,7 +134,7 @@ def story_page(request: Request, story_id: StoryId, facts: bool = False, llm: bo
         story["brief"] = checked_story_brief(reader.store(), story_id, story["brief"])
     context = _story_context(story)
     return page(request, "story.html", facts_requested=facts, llm_model=model, llm_requested=llm and bool(model),
-                **context)
+                updated=reader.last_update(), **context)
 
 
 @router.get("/stories/{story_id}/facts", response_class=HTMLResponse)

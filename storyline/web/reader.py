@@ -17,12 +17,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from storyline.config import FetchSettings
+from storyline.status import queries as status_queries
+from storyline.status.report import status
 from storyline.storage import Store, open_store
 
 log = logging.getLogger("storyline.web")
 
 PER_PAGE = 20
 RANKING_TTL = 2.0  # seconds between checks that the stored stories changed
+LAST_UPDATE_TTL = 5.0  # seconds "updated N minutes ago" may lag (it reads two maxima without index)
 HALF_DAY_HOURS = 12.0
 GRAVITY = 1.5
 SEARCH_BUDGET = 2.0  # seconds one search may run (STORYLINE_SEARCH_BUDGET)
@@ -99,6 +102,7 @@ class Reader:
         self._ranking = _Ranking()
         self._ranking_lock = threading.Lock()
         self._front_cache: dict[tuple, tuple] = {}
+        self._last_update: tuple[float, str | None] = (float("-inf"), None)
         self.write_lock = threading.Lock()
         open_store(self.db).close()  # create / migrate once, up front
 
@@ -106,12 +110,28 @@ class Reader:
 
     def store(self) -> Store:
         store = getattr(self._local, "store", None)
+        if store is not None and store.db.conn.invalidated:
+            # The database dropped this connection (restarted, failed over): SQLAlchemy
+            # refuses to reconnect it until rolled back, so every later request on
+            # this thread would fail. Open a new one instead.
+            self._forget(store)
+            store = None
         if store is None:
             store = open_store(self.db)
             self._local.store = store
             with self._stores_lock:
                 self._stores.append(store)
         return store
+
+    def _forget(self, store: Store) -> None:
+        self._local.store = None
+        with self._stores_lock:
+            if store in self._stores:
+                self._stores.remove(store)
+        try:
+            store.close()
+        except Exception:  # noqa: BLE001 - the connection is gone already
+            pass
 
     def close(self) -> None:
         with self._stores_lock:
@@ -135,7 +155,7 @@ class Reader:
             if now - r.checked < RANKING_TTL and r.version:
                 return r.items
             store = self.store()
-            version = store.data_version()
+            version = status_queries.reader_version(store)
             if version != r.version:
                 rows = store.story_ranking_rows()
                 hours = [_hours(last) for _, last, _, _ in rows]
@@ -185,6 +205,15 @@ class Reader:
             story["times"] = story_times(story["articles"])
             story["score"] = round(by_id[story["id"]].score, 4)
         return stories, total
+
+    def last_update(self) -> str | None:
+        """When something last came in (a successful poll or a stored article), by
+        whichever process; for "updated N minutes ago"."""
+        checked, value = self._last_update
+        if time.monotonic() - checked >= LAST_UPDATE_TTL:
+            value = self.store().last_update()
+            self._last_update = (time.monotonic(), value)
+        return value
 
     # -- stories -----------------------------------------------------------------------------
 
@@ -284,7 +313,7 @@ class Reader:
     def sources(self) -> dict:
         store = self.store()
         return {"outlets": store.outlets_overview(), "feeds": store.feeds(),
-                "failures": store.failures()[-20:]}
+                "failures": store.failures()[-20:], "status_report": status(store)}
 
     def _ingestor(self, store):
         from storyline.ingest import Ingestor

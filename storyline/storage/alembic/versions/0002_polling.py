@@ -24,6 +24,7 @@ def upgrade() -> None:
         feeds.add_column(sa.Column("last_new", integer))  # new articles at the last poll
         feeds.add_column(sa.Column("polls", integer, nullable=False, server_default="0"))
     op.create_index("feeds_next_poll", "feeds", ["next_poll"])
+    op.create_index("articles_fetched", "articles", ["fetched"])  # "updated N minutes ago", recent work
     # Work for the workers. A job is queued, then running (locked_by a worker,
     # lease until locked_until), then done or failed; at most one queued or
     # running job per (kind, key).
@@ -72,6 +73,7 @@ def downgrade() -> None:
     op.drop_table("polls")
     op.drop_table("workers")
     op.drop_table("jobs")
+    op.drop_index("articles_fetched", "articles")
     op.drop_index("feeds_next_poll", "feeds")
     with op.batch_alter_table("feeds") as feeds:
         for column in ("polls", "last_new", "last_ok", "next_poll", "hint_every", "poll_every"):
