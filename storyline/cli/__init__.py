@@ -243,6 +243,7 @@ def cmd_serve(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from storyline.cli import transfer
     from storyline.cli import status as status_cli
 
     parser = argparse.ArgumentParser(prog="storyline", description="No time to read? Get a summary.")
@@ -325,6 +326,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("copy", cmd_copy, "copy a whole database into a new one (SQLite or PostgreSQL, either way)")
     p.add_argument("--from", dest="source", required=True, metavar="DB", help="SQLite file or postgresql:// URL")
     p.add_argument("--to", dest="target", required=True, metavar="DB", help="an empty or new database")
+    transfer.add_commands(command)
     status_cli.add_commands(command)
     return parser
 

@@ -30,7 +30,10 @@ def copy_database(source: Store, target: Store,
     if busy:
         raise StorageError(f"{target.path} is not empty ({', '.join(busy)}); copy only into a new database")
     counts: dict[str, int] = {}
+    fresh = not source.db.in_transaction
     with source.transaction() as src, target.transaction() as dst:
+        if fresh and src.is_postgres:  # one snapshot for every table, not one per statement
+            src.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         totals = {t: src.scalar(f"SELECT COUNT(*) FROM {t}") for t in TABLES}
         for table in TABLES:
             done = 0
