@@ -245,6 +245,7 @@ def cmd_serve(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     from storyline.cli import transfer
     from storyline.cli import status as status_cli
+    from storyline.cli import users as users_cli
 
     parser = argparse.ArgumentParser(prog="storyline", description="No time to read? Get a summary.")
     parser.add_argument("--version", action="version", version=f"storyline {__version__}")
@@ -328,6 +329,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="target", required=True, metavar="DB", help="an empty or new database")
     transfer.add_commands(command)
     status_cli.add_commands(command)
+    users_cli.add_commands(command)
     return parser
 
 

@@ -12,12 +12,15 @@ from storyline.storage.store import Store
 # (a newer copy can become the original), so it is filled in after all articles.
 TABLES = ["outlets", "feeds", "stories", "articles", "outlet_lines", "article_lines", "failures",
           "summaries", "story_index", "term_df", "counters", "article_bands", "briefs",
-          "article_entities", "article_vectors", "jobs", "workers", "polls"]
+          "article_entities", "article_vectors", "jobs", "workers", "polls", "users", "sessions", "api_tokens",
+          "user_feeds", "article_state", "story_state", "mutes"]
 KEYS = {"outlet_lines": "outlet_id, fingerprint", "article_lines": "article_id, fingerprint",
         "summaries": "article_id, length, method", "story_index": "term, story_id", "term_df": "term",
         "counters": "name", "article_bands": "band, article_id", "briefs": "story_id, words, part",
-        "article_entities": "article_id", "article_vectors": "article_id", "workers": "name"}
-SERIAL = ["outlets", "feeds", "stories", "articles", "failures", "jobs", "polls"]
+        "article_entities": "article_id", "article_vectors": "article_id", "workers": "name",
+        "sessions": "token_hash", "user_feeds": "user_id, feed_id", "article_state": "user_id, article_id",
+        "story_state": "user_id, story_id", "mutes": "user_id, kind, value"}
+SERIAL = ["outlets", "feeds", "stories", "articles", "failures", "jobs", "polls", "users", "api_tokens"]
 GENERATED = {"search"}  # PostgreSQL's tsvector column: computed by the target itself
 BATCH = 500
 

@@ -16,6 +16,7 @@ from storyline.extract import chrome
 from storyline.model import Article
 from storyline.storage import schema
 from storyline.storage.database import Database, database_url
+from storyline.storage.accounts import AccountQueries
 from storyline.storage.derived import DerivedStore, now
 from storyline.storage.jobs import JobQueries
 from storyline.storage.stories import PlacingQueries
@@ -24,7 +25,7 @@ from storyline.storage.reading import ARTICLE_COLUMNS, ReaderQueries
 CHUNK = 500  # values per IN (...) list
 
 
-class Store(ReaderQueries, DerivedStore, PlacingQueries, JobQueries):
+class Store(ReaderQueries, DerivedStore, PlacingQueries, JobQueries, AccountQueries):
     def __init__(self, location: str | Path):
         # The package defines StorageError before it imports this module.
         from storyline.storage import StorageError

@@ -76,6 +76,8 @@ def create_app(db: str, *, token: str | None = None, settings: FetchSettings | N
     app.state.limits = {kind: RateLimiter(rate, per, burst=rate)
                         for kind, (rate, per) in _rates_from_env(rates).items()}
     app.include_router(api_router)
+    from storyline.greader import router as greader_router
+    app.include_router(greader_router, prefix="/api/greader")
     from storyline.web.pages import router as pages_router
     app.include_router(pages_router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
