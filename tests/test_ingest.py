@@ -260,3 +260,18 @@ def test_demo_corpus_comes_out_clean(store, fetcher):
     cleanup = next(r for r in rows if r["url"] and "linden-falls-begins-long-cleanup" in r["url"])
     quote = "“Nobody in Linden Falls is going to be left to shovel out alone,” Mayor Peter Haskins said on Friday."
     assert store.get_article(cleanup["id"])["text"].count(quote) == 2
+
+
+def test_a_poll_with_failed_items_forgets_the_validators_so_they_are_retried(server, store, fetcher):
+    urls = _serve_articles(server, 2)
+    feed = _feed_route(server, "/v.xml", rss([{"title": "Story number 0", "link": urls[0]}]), etag='"v1"')
+    Ingestor(store, fetcher).add([feed])
+    assert store.feed(feed)["etag"] == '"v1"'
+    server.routes["/news/1.html"] = lambda _r: Reply(500, b"down", {"Content-Type": "text/plain"})
+    _feed_route(server, "/v.xml", rss([{"title": "Story number 0", "link": urls[0]},
+                                       {"title": "Story number 1", "link": urls[1]}]), etag='"v2"')
+    assert Ingestor(store, fetcher).fetch_feeds().failed
+    assert store.feed(feed)["etag"] is None  # not '"v1"': the next poll must not get a 304
+    _serve_articles(server, 2)  # the page is back
+    report = Ingestor(store, fetcher).fetch_feeds()
+    assert report.added == 1 and store.feed(feed)["etag"] == '"v2"'

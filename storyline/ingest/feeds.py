@@ -59,8 +59,7 @@ class FeedIngest:
         # are retried on the next poll instead of hiding behind a 304.
         self.store.feed_fetched(
             feed_id, status="ok" if not failed else "ok, some items failed",
-            etag=None if failed else fetched.etag,
-            last_modified=None if failed else fetched.last_modified,
+            etag=fetched.etag, last_modified=fetched.last_modified, validators=not failed,
             title=parsed.title, site_url=parsed.site_url,
             hint_every=max(parsed.poll_hint or 0, fetched.max_age or 0) or None,
         )

@@ -139,9 +139,12 @@ class Store(ReaderQueries, DerivedStore, PlacingQueries, JobQueries, AccountQuer
     def feed_fetched(self, feed_id: int, *, status: str, error: str | None = None,
                      etag: str | None = None, last_modified: str | None = None,
                      title: str | None = None, site_url: str | None = None,
-                     outlet: str | None = None, hint_every: int | None = None) -> None:
+                     outlet: str | None = None, hint_every: int | None = None,
+                     validators: bool = True) -> None:
         """Record a poll. Called only after the feed's items are stored, so a
-        crash before it means the next poll sees the same items again."""
+        crash before it means the next poll sees the same items again.
+        `validators=False` (some items failed) forgets the feed's ETag and
+        Last-Modified, so the next poll is a full GET that retries them."""
         outlet_id = self.outlet_id(outlet) if outlet else None
         if error:
             self.db.execute(
@@ -151,7 +154,8 @@ class Store(ReaderQueries, DerivedStore, PlacingQueries, JobQueries, AccountQuer
             return
         self.db.execute(
             "UPDATE feeds SET last_fetched = :at, last_status = :status, last_error = NULL, errors = 0, "
-            "etag = COALESCE(:etag, etag), last_modified = COALESCE(:last_modified, last_modified), "
+            + ("etag = COALESCE(:etag, etag), last_modified = COALESCE(:last_modified, last_modified), "
+               if validators else "etag = NULL, last_modified = NULL, ") +
             "title = COALESCE(:title, title), site_url = COALESCE(:site_url, site_url), "
             "outlet_id = COALESCE(:outlet_id, outlet_id), hint_every = COALESCE(:hint, hint_every) WHERE id = :id",
             {"at": now(), "status": status, "etag": etag, "last_modified": last_modified, "title": title,
