@@ -119,3 +119,8 @@ def gap(text: str) -> float:
 
 
 concurrency = whole_number(1, 64, "the concurrency")
+
+
+def interval_or_default(text: str) -> int | None:
+    """An interval, or `default` (None)."""
+    return None if text.strip().lower() == "default" else interval(text)

@@ -46,7 +46,7 @@ def cmd_worker(args, fetch_settings) -> int:
 
 def cmd_schedule(args) -> int:
     """Give a feed its own polling interval, or back to the default."""
-    seconds = None if args.interval == "default" else values.interval(args.interval)
+    seconds = args.interval
     with open_store(args.db) as store:
         if not store.set_poll_every(args.feed, seconds):
             from storyline.cli.output import fail

@@ -109,6 +109,7 @@ class Fetcher:
         )
         self._slots_lock = threading.Lock()
         self._host_free: dict[str, float] = {}  # host -> when the next request to it may start
+        self._all_slots = threading.BoundedSemaphore(self.settings.workers)  # requests at once, all hosts
 
     def close(self) -> None:
         self.client.close()
@@ -187,9 +188,12 @@ class Fetcher:
                     raise self._past_deadline(original)
                 if wait > 0:
                     time.sleep(wait)
+            if not self._all_slots.acquire(timeout=max(scope.remaining(), 0)):
+                raise self._past_deadline(original)
             try:
                 return self._request(original, url, shown, headers, scope)
             finally:
+                self._all_slots.release()
                 if gap:
                     self._host_free[url.host] = time.monotonic() + gap
         finally:

@@ -1,6 +1,7 @@
 """Running the reader: uvicorn over `create_app`, one process or several."""
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
 
@@ -54,6 +55,11 @@ def _serve(db: str, *, host: str, port: int, token: str | None, workers: int, ac
         def handle_exit(self, sig, frame) -> None:
             app.state.reader.stopping.set()  # searches in flight stop now, not after the grace period
             super().handle_exit(sig, frame)
+
+        async def shutdown(self, sockets=None) -> None:
+            await super().shutdown(sockets=sockets)
+            if worker is not None:  # now: uvicorn re-raises the signal once serving ends
+                await asyncio.to_thread(worker.stop)
 
     server = Server(uvicorn.Config(app, **options))
     server.run()

@@ -88,7 +88,7 @@ class Worker:
         self.settings = settings or WorkerSettings.from_env()
         fetch = fetch or FetchSettings()
         self.fetch_settings = replace(fetch, per_host=1, host_gap=self.settings.host_gap,
-                                      workers=max(fetch.workers, self.settings.concurrency))
+                                      workers=self.settings.concurrency)
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.started = at(0)
         self.tally = Tally()
@@ -123,7 +123,10 @@ class Worker:
 
     def stop(self, timeout: float = 3.0) -> None:
         """Stop taking jobs and give the running ones `timeout` seconds to finish;
-        those that do not are handed back to the queue (taking one again is safe)."""
+        those that do not are handed back to the queue (taking one again is safe).
+        Stopping twice does nothing more."""
+        if self._stop.is_set():
+            return
         self._stop.set()
         self._wake.set()
         if self._scheduler is not None:

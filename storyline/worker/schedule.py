@@ -50,7 +50,7 @@ def wait_after(feed: dict, *, default: int = DEFAULT_INTERVAL, retry_after: floa
     wait = float(base)
     if errors:
         wait = min(base * 2.0 ** min(errors, 32), MAX_BACKOFF)
-    wait *= 1 + rng.uniform(-JITTER, JITTER)
+    wait = min(wait * (1 + rng.uniform(-JITTER, JITTER)), MAX_BACKOFF)
     if retry_after is not None:
         wait = max(wait, min(retry_after, MAX_BACKOFF))
     return wait
