@@ -179,7 +179,8 @@ def test_reader_walkthrough(site, page, tmp_path):
     assert not page.errors, page.errors
 
 
-def test_keyboard_j_k_and_s(site, page):
+def test_keyboard_j_k_and_g(site, page):
+    """j/k walk the items, g gets the summary (s saves since issue 15)."""
     base = site["base"]
     page.goto(base + "/")
     page.keyboard.press("j")
@@ -193,7 +194,7 @@ def test_keyboard_j_k_and_s(site, page):
     page.locator("a.cite").first.click()
     page.wait_for_url(re.compile(r"/articles/\d+$"))
     first = page.url
-    page.keyboard.press("s")
+    page.keyboard.press("g")
     page.locator("#summary .summary-sentences li").first.wait_for()
     assert page.url == first
     page.keyboard.press("j")

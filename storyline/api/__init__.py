@@ -1,5 +1,7 @@
-"""The JSON API: /api/stories, /api/articles, /api/search, summaries, and the
-two writes (POST /api/sources, POST /api/articles) behind the write token.
+"""The JSON API: /api/stories, /api/articles, /api/search, summaries, the two
+writes (POST /api/sources, POST /api/articles) behind the write token or an
+admin's session or API token, and the caller's own state (storyline.api.state).
+On a server with accounts every route needs a session or a user's API token.
 
 Lists use cursor pagination (`next` is an opaque cursor, or null at the end);
 every GET answers with an ETag and honours If-None-Match; errors are JSON,
@@ -14,16 +16,18 @@ import json
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from storyline.web import queries
+from storyline.web.identity import gate, require_csrf, viewer
 from storyline.web.reader import search_words, story_times
 from storyline.web.sanitize import marked_html, unmarked
 from storyline.web.security import TokenError, authenticate, bearer
 
-router = APIRouter(prefix="/api", tags=["api"])
+router = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(gate)])
 
 MAX_BODY = 2 * 1024 * 1024  # bytes in a POST body (an article's HTML fits; more is 413)
 MAX_LIMIT = 100
@@ -96,7 +100,10 @@ def json_response(request: Request, data: Any, status: int = 200, headers: dict 
     """JSON with a strong ETag of its bytes; 304 when the client has them already."""
     body = dumps(data)
     etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
-    headers = {"ETag": etag, "Cache-Control": "no-cache", **(headers or {})}
+    seen = getattr(request.state, "viewer", None)
+    personal = {"Cache-Control": "private, no-cache", "Vary": "Cookie, Authorization"} if (
+        seen is not None and seen.user is not None) else {"Cache-Control": "no-cache"}
+    headers = {"ETag": etag, **personal, **(headers or {})}
     if request.method == "GET" and status == 200:
         match = request.headers.get("if-none-match", "")
         if match and (match.strip() == "*" or etag in [m.strip().removeprefix("W/") for m in match.split(",")]):
@@ -123,9 +130,18 @@ def rate_limit(request: Request, kind: str) -> None:
                        headers={"Retry-After": str(seconds)})
 
 
-def require_token(request: Request, presented: str | None = None) -> None:
-    """The write token from `presented` (a form field) or the Authorization header;
-    failed attempts are rate limited per client (see security.authenticate)."""
+def require_token(request: Request, presented: str | None = None, csrf: str | None = None) -> None:
+    """Adding sources and articles: an admin who logged in (with the session's
+    CSRF token, `csrf` or the X-CSRF-Token header) or sends their API token, else
+    the server's write token from `presented` (a form field) or the Authorization
+    header; failed attempts are rate limited per client (see security.authenticate)."""
+    seen = viewer(request)
+    if seen.may_add_sources:
+        if seen.via == "session":
+            require_csrf(request, csrf)
+        return
+    if seen.via in ("session", "token") and not presented:
+        raise ApiError(403, "adding sources and articles needs an admin account or the server's write token")
     try:
         authenticate(request.app.state.reader.token,
                      presented if presented is not None else bearer(request.headers.get("authorization")),
@@ -190,6 +206,29 @@ def article_item(row: dict) -> dict:
             "story_id": row["story_id"], "duplicate_of": row["duplicate_of"]}
 
 
+def caller_id(request: Request) -> int | None:
+    user = viewer(request).user
+    return user.id if user is not None else None
+
+
+def with_flags(request: Request, items: list[dict]) -> list[dict]:
+    """Articles with the caller's `read` and `saved` (left out when nobody is asking)."""
+    user_id = caller_id(request)
+    if user_id is None or not items:
+        return items
+    flags = request.app.state.reader.store().article_flags(user_id, [i["id"] for i in items])
+    return [i | flags[i["id"]] for i in items]
+
+
+def with_story_read(request: Request, items: list[dict]) -> list[dict]:
+    """Stories with the caller's `read` (every article read) and `unread` count."""
+    user_id = caller_id(request)
+    if user_id is None or not items:
+        return items
+    unread = queries.story_unread(request.app.state.reader.store(), user_id, [i["id"] for i in items])
+    return [i | {"read": unread[i["id"]] == 0, "unread": unread[i["id"]]} for i in items]
+
+
 def summary_json(article_id: int, summary) -> dict:
     return {"article": article_id,
             "sentences": [{"text": s.text, "position": s.position} for s in summary.sentences],
@@ -222,14 +261,14 @@ def list_stories(request: Request, limit: Limit = 20, cursor: Cursor = None,
                                   "outlet_count": meta[s["id"]].outlets,
                                   "score": round(meta[s["id"]].score, 4)} for s in stories]
         nxt = encode_cursor({"offset": offset + limit}) if offset + limit < total else None
-        return json_response(request, {"stories": items, "next": nxt})
+        return json_response(request, {"stories": with_story_read(request, items), "next": nxt})
     position = decode_cursor(cursor, ("last_seen", "id"))
     rows = reader.store().stories_before(position and position["last_seen"], position and position["id"],
                                          limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
     nxt = encode_cursor({"last_seen": rows[-1]["last_seen"], "id": rows[-1]["id"]}) if more else None
-    return json_response(request, {"stories": [story_item(s) for s in rows], "next": nxt})
+    return json_response(request, {"stories": with_story_read(request, [story_item(s) for s in rows]), "next": nxt})
 
 
 @router.get("/stories/{story_id}", summary="One story: its articles, cited brief, facts and agreement")
@@ -243,9 +282,9 @@ def get_story(request: Request, story_id: StoryId, facts: bool = True,
     brief = story.pop("brief") or {}
     if llm:
         brief = _llm_brief(request, reader, story_id, brief)
-    data = story_item(story) | {
-        "articles": [{k: a[k] for k in ("id", "outlet", "title", "published", "added", "url", "duplicate_of")}
-                     for a in story["articles"]],
+    data = with_story_read(request, [story_item(story)])[0] | {
+        "articles": with_flags(request, [{k: a[k] for k in ("id", "outlet", "title", "published", "added", "url",
+                                                            "duplicate_of")} for a in story["articles"]]),
         "brief": {"sentences": brief.get("sentences", []), "method": brief.get("method"),
                   "words": brief.get("words")},
         "facts": brief.get("facts"),
@@ -277,7 +316,7 @@ def list_articles(request: Request, limit: Limit = 20, cursor: Cursor = None, ou
     more = len(rows) > limit
     rows = rows[:limit]
     nxt = encode_cursor({"published": rows[-1]["published"], "id": rows[-1]["id"]}) if more else None
-    return json_response(request, {"articles": [article_item(r) for r in rows], "next": nxt})
+    return json_response(request, {"articles": with_flags(request, [article_item(r) for r in rows]), "next": nxt})
 
 
 @router.get("/articles/{article_id}", summary="One article with its clean text")
@@ -286,7 +325,7 @@ def get_article(request: Request, article_id: ArticleId):
     if row is None:
         raise ApiError(404, f"no article with id {article_id}")
     data = article_item(row) | {k: row[k] for k in ("author", "language", "fetched", "canonical_url", "text")}
-    return json_response(request, data)
+    return json_response(request, with_flags(request, [data])[0])
 
 
 @router.get("/articles/{article_id}/summary", summary="The article's summary (made on first request, then kept)")
@@ -317,7 +356,8 @@ def search(request: Request, q: Annotated[str, Query(max_length=500, description
     hits = hits[:limit]
     items = [article_item(h) | {"snippet": unmarked(h["snippet"]), "snippet_html": marked_html(h["snippet"])}
              for h in hits]
-    data = {"query": words, "articles": items, "stories": [story_item(s) for s in stories],
+    data = {"query": words, "articles": with_flags(request, items),
+            "stories": with_story_read(request, [story_item(s) for s in stories]),
             "next": encode_cursor({"offset": offset + limit}) if more else None}
     return json_response(request, data)
 
@@ -414,3 +454,8 @@ async def post_articles(request: Request):
     if report["failed"]:
         raise ApiError(422, "could not add the article: " + report["failed"][0]["error"], details=report)
     return json_response(request, report, status=200)
+
+
+from storyline.api.state import router as _state_router  # noqa: E402 - it builds on the helpers above
+
+router.include_router(_state_router)

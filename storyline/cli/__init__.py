@@ -322,7 +322,8 @@ def build_parser() -> argparse.ArgumentParser:
     worker_cli.add_polling_options(p)
     p = command("schedule", worker_cli.cmd_schedule, "give a feed its own polling interval")
     p.add_argument("feed", metavar="FEED_URL")
-    p.add_argument("interval", metavar="INTERVAL|default", help="90s, 10m, 2h, 1d, or default")
+    p.add_argument("interval", type=values.interval_or_default, metavar="INTERVAL|default",
+                   help="90s, 10m, 2h, 1d, or default")
     command("migrate", cmd_migrate, "create or upgrade the database schema (safe to repeat)")
     p = command("copy", cmd_copy, "copy a whole database into a new one (SQLite or PostgreSQL, either way)")
     p.add_argument("--from", dest="source", required=True, metavar="DB", help="SQLite file or postgresql:// URL")

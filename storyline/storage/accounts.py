@@ -150,20 +150,26 @@ class AccountQueries:
         return found
 
     def unread_counts(self, user_id: int) -> dict:
-        """Unread articles: in all, per feed id and per outlet (hidden feeds and muted outlets left out)."""
-        rows = self.db.rows(
-            "SELECT a.feed_id, o.name AS outlet, COUNT(*) AS n FROM articles a JOIN outlets o ON o.id = a.outlet_id "
-            "WHERE NOT EXISTS (SELECT 1 FROM article_state s WHERE s.user_id = :user AND s.article_id = a.id "
-            "AND s.read = 1) AND NOT EXISTS (SELECT 1 FROM user_feeds f WHERE f.user_id = :user "
-            "AND f.feed_id = a.feed_id AND f.hidden = 1) AND NOT EXISTS (SELECT 1 FROM mutes m "
-            "WHERE m.user_id = :user AND m.kind = 'outlet' AND m.value = o.name) GROUP BY a.feed_id, o.name",
-            {"user": user_id})
+        """Unread articles: in all, per feed id and per outlet (hidden feeds and muted
+        outlets left out). Counted as every article less the user's read ones, group
+        by group: two grouped scans instead of a look-up per article."""
+        group = "SELECT a.feed_id, o.name AS outlet, COUNT(*) AS n FROM "
+        every = self.db.rows(group + "articles a JOIN outlets o ON o.id = a.outlet_id GROUP BY a.feed_id, o.name")
+        read = {(r["feed_id"], r["outlet"]): r["n"] for r in self.db.rows(
+            group + "article_state s JOIN articles a ON a.id = s.article_id JOIN outlets o ON o.id = a.outlet_id "
+            "WHERE s.user_id = :user AND s.read = 1 GROUP BY a.feed_id, o.name", {"user": user_id})}
+        hidden = set(self.db.column("SELECT feed_id FROM user_feeds WHERE user_id = :user AND hidden = 1",
+                                    {"user": user_id}))
+        muted = set(self.mutes(user_id).get("outlet", []))
         feeds: dict[int, int] = {}
         outlets: dict[str, int] = {}
-        for row in rows:
+        for row in every:
+            if row["feed_id"] in hidden or row["outlet"] in muted:
+                continue
+            unread = row["n"] - read.get((row["feed_id"], row["outlet"]), 0)
             if row["feed_id"] is not None:
-                feeds[row["feed_id"]] = feeds.get(row["feed_id"], 0) + row["n"]
-            outlets[row["outlet"]] = outlets.get(row["outlet"], 0) + row["n"]
+                feeds[row["feed_id"]] = feeds.get(row["feed_id"], 0) + unread
+            outlets[row["outlet"]] = outlets.get(row["outlet"], 0) + unread
         return {"total": sum(outlets.values()), "feeds": feeds, "outlets": outlets}
 
     def saved(self, user_id: int, limit: int = 50, offset: int = 0) -> list[int]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -19,7 +19,11 @@ from storyline.api import MAX_BODY, ApiError, error_body, router as api_router
 from storyline.config import FetchSettings, public_base_url
 from storyline.status.metrics import CONTENT_TYPE as METRICS_TYPE, Metrics
 from storyline.status.report import health
+from storyline.accounts import csrf_ok
+from storyline.storage import open_store
 from storyline.storage.search import SearchInterrupted
+from storyline.web import identity
+from storyline.web.identity import CSRF_HEADER, WRITE_ROUTES, LoginRequired
 from storyline.web.reader import SEARCH_BUDGET, Reader
 from storyline.web.security import (RateLimiter, Refusal, RequestGuard, SecurityHeaders, TokenError,
                                     authenticate, bearer, check_attempts)
@@ -35,9 +39,6 @@ SEARCH_RATE = (30, 60.0)
 AUTH_FAILURE_RATE = (10, 60.0)
 # Form framing around the largest accepted OPML upload.
 FORM_OVERHEAD = 64 * 1024
-# Writes checked before their body is read: where the token comes from.
-WRITE_ROUTES = {("POST", "/api/sources"): "header", ("POST", "/api/articles"): "header",
-                ("POST", "/sources"): "form"}
 
 
 def create_app(db: str, *, token: str | None = None, settings: FetchSettings | None = None,
@@ -78,18 +79,40 @@ def create_app(db: str, *, token: str | None = None, settings: FetchSettings | N
     app.include_router(api_router)
     from storyline.greader import router as greader_router
     app.include_router(greader_router, prefix="/api/greader")
-    from storyline.web.pages import router as pages_router
+    from storyline.web.account_pages import router as account_router
+    from storyline.web.pages import public as public_router, router as pages_router
+    from storyline.web.state_pages import router as state_router
+    app.include_router(public_router)
+    app.include_router(account_router)
+    app.include_router(state_router)
     app.include_router(pages_router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     def before_body(scope: dict, headers) -> Refusal | None:
         """Writes refused before their body is read: by the Authorization header
-        (API), or for the form (token inside the body) when no token can pass."""
+        (API), or for the form (token inside the body) when no token can pass.
+        An admin's session (with its CSRF token) or API token passes too."""
         where = WRITE_ROUTES.get((scope["method"], scope["path"]))
         if where is None:
             return None
         reader = app.state.reader
         client = scope["client"][0] if scope.get("client") else "unknown"
+        seen = identity.Viewer(None, None, "anonymous", False)
+        try:
+            # A client out of failed attempts is not looked up (it gets 429 below); the
+            # event loop's thread keeps no store of its own, so this one is opened for the look-up.
+            if identity.has_credentials(app, headers) and not app.state.limits["auth"].wait(client):
+                with open_store(reader.db) as store:
+                    seen = identity.resolve(app, headers, client, store)
+                scope.setdefault("state", {})["viewer"] = seen  # the route's request.state.viewer
+        except Exception:  # noqa: BLE001 - the database cannot say who this is: the write token alone decides
+            log.warning("could not tell who is writing", exc_info=True)
+        if seen.may_add_sources:
+            if where == "header" and seen.via == "session" and not csrf_ok(seen.csrf, headers.get(CSRF_HEADER)):
+                return 403, "missing or wrong CSRF token (X-CSRF-Token)", {}
+            return None
+        if where == "header" and (seen.via == "token" or (seen.via == "session" and not headers.get("authorization"))):
+            return 403, "adding sources and articles needs an admin account or the server's write token", {}
         try:
             if where == "header":
                 authenticate(reader.token, bearer(headers.get("authorization")), app.state.limits["auth"], client)
@@ -138,6 +161,14 @@ def create_app(db: str, *, token: str | None = None, settings: FetchSettings | N
         from storyline.web.pages import render
         return HTMLResponse(render(request, "error.html", status=status, message=message),
                             status_code=status, headers=headers)
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired):
+        from urllib.parse import urlencode
+
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse("/login?" + urlencode({"next": target}) if target != "/" else "/login",
+                                status_code=303, headers={"Cache-Control": "no-store"})
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError):

@@ -1,5 +1,8 @@
 """The server-rendered pages: front page, story, article, search, sources,
-and the front page and searches as RSS, Atom and JSON Feed."""
+and the front page and searches as RSS, Atom and JSON Feed; each shows the
+viewer's own state (read, saved, unread counts, folders, mutes) when there is
+a viewer (see storyline.web.identity). Login and settings are in
+account_pages.py, the per-user lists and state changes in state_pages.py."""
 from __future__ import annotations
 
 import hashlib
@@ -9,7 +12,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -17,11 +20,14 @@ from markupsafe import Markup
 
 from storyline.api import ApiError, MAX_BODY, ArticleId, StoryId, check_url, rate_limit, require_token
 from storyline.status import time_ago
-from storyline.web import feeds
+from storyline.storage.derived import now
+from storyline.web import feeds, identity, queries
+from storyline.web.mutes import story_filter
 from storyline.web.reader import PER_PAGE, search_words
 from storyline.web.sanitize import marked_html, paragraphs_html, safe_http_url, sanitize_html, unmarked
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(identity.gate)])
+public = APIRouter(include_in_schema=False)  # no viewer needed
 HERE = Path(__file__).resolve().parent
 MAX_PAGE = 10_000
 
@@ -58,15 +64,27 @@ env.globals["static_version"] = hashlib.sha1(
     b"".join(p.read_bytes() for p in sorted((HERE / "static").iterdir()) if p.is_file())).hexdigest()[:10]
 
 
+def _viewer_or_none(request: Request):
+    """The viewer if the request's route found out (an error page asks no database)."""
+    return getattr(request.state, "viewer", None)
+
+
 def render(request: Request, template: str, **context) -> str:
-    return env.get_template(template).render(request=request, **context)
+    context.setdefault("viewer", _viewer_or_none(request))
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return env.get_template(template).render(request=request, rendered_at=now(), here=here, **context)
 
 
 def page(request: Request, template: str, status: int = 200, **context) -> Response:
-    """An HTML page with an ETag of its bytes (304 when the browser has them)."""
+    """An HTML page with an ETag of its bytes (304 when the browser has them);
+    a page with a user's state is private to the browser."""
     body = render(request, template, **context).encode("utf-8")
     etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
-    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    seen = _viewer_or_none(request)
+    personal = seen is not None and seen.user is not None
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache" if personal else "no-cache"}
+    if personal:
+        headers["Vary"] = "Cookie, Authorization"
     if status == 200 and etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
     return Response(body, status_code=status, media_type="text/html; charset=utf-8", headers=headers)
@@ -88,17 +106,35 @@ def _page_links(request: Request, page_no: int, total: int, per_page: int, **par
             "next": link(page_no + 1) if page_no < pages else None}
 
 
+def open_pager(request: Request, page_no: int, more: bool, **params) -> dict:
+    """Page links when the number of pages is not known, only whether more follow."""
+    links = _page_links(request, page_no, (page_no + (1 if more else 0)) * PER_PAGE, PER_PAGE, **params)
+    return links | {"pages": None}
+
+
 # -- front page ----------------------------------------------------------------------------------
 
 @router.get("/", response_class=HTMLResponse)
 def front(request: Request, page_no: Annotated[int, Query(alias="page", ge=1, le=MAX_PAGE)] = 1,
           only: Literal["all", "multi", "single"] = "all"):
     reader = reader_of(request)
-    stories, total = reader.front_page((page_no - 1) * PER_PAGE, PER_PAGE, only)
+    user = identity.viewer(request).user
+    hide = story_filter(reader.store().mutes(user.id)) if user is not None else None
+    hidden = 0
+    if hide is not None:
+        stories, more, hidden = reader.front_page_for((page_no - 1) * PER_PAGE, PER_PAGE, only, hide)
+        total = None
+        pager = open_pager(request, page_no, more, only=only)
+    else:
+        stories, total = reader.front_page((page_no - 1) * PER_PAGE, PER_PAGE, only)
+        pager = _page_links(request, page_no, total, PER_PAGE, only=only)
     if page_no > 1 and not stories:
         raise ApiError(404, "no such page")
+    if user is not None:  # the cached stories are shared: the user's counts go on copies
+        unread = queries.story_unread(reader.store(), user.id, [s["id"] for s in stories])
+        stories = [s | {"unread": unread[s["id"]]} for s in stories]
     return page(request, "front.html", stories=stories, total=total, only=only, updated=reader.last_update(),
-                pager=_page_links(request, page_no, total, PER_PAGE, only=only))
+                pager=pager, hidden=hidden)
 
 
 # -- story -----------------------------------------------------------------------------------------
@@ -126,6 +162,11 @@ def story_page(request: Request, story_id: StoryId, facts: bool = False, llm: bo
     story = reader.story(story_id, facts=facts)
     if story is None:
         raise ApiError(404, f"no story with id {story_id}")
+    user = identity.viewer(request).user
+    if user is not None:  # opening a story marks it (and its articles) read
+        store = reader.store()
+        if queries.story_unread(store, user.id, [story_id])[story_id] or not store.stories_read(user.id, [story_id]):
+            store.read_story(user.id, story_id)
     from storyline.brief.llm_client import configured_model
     model = configured_model()
     if llm and model and story["brief"]:
@@ -158,7 +199,9 @@ def article_page(request: Request, article_id: ArticleId, summary: bool = False,
     if summary:
         rate_limit(request, "summary")
         made = reader.summary(article_id, sentences=sentences)
-    return page(request, "article.html", article=article, summary=made)
+    user = identity.viewer(request).user
+    flags = reader.store().article_flags(user.id, [article_id])[article_id] if user is not None else None
+    return page(request, "article.html", article=article, summary=made, flags=flags)
 
 
 # -- search ----------------------------------------------------------------------------------------
@@ -184,18 +227,42 @@ def search_page(request: Request, q: Annotated[str, Query(max_length=500)] = "",
 
 # -- sources ---------------------------------------------------------------------------------------
 
+def sources_data(request: Request) -> dict:
+    """What the sources page shows; for a viewer, with their feed titles,
+    folders and unread counts."""
+    reader = reader_of(request)
+    data = reader.sources()
+    user = identity.viewer(request).user
+    data["folders"] = []
+    if user is not None:
+        store = reader.store()
+        mine = {f["id"]: f for f in store.user_feeds(user.id, include_hidden=True)}
+        by_outlet, by_feed = queries.unread_by_outlet_and_feed(store, user.id)
+        data["feeds"] = [f | {"title": mine[f["id"]]["title"] if f["id"] in mine else f["title"],
+                              "folder": mine.get(f["id"], {}).get("folder"),
+                              "unread": by_feed.get(f["id"], 0)} for f in data["feeds"]]
+        data["outlets"] = [o | {"unread": by_outlet.get(o["name"], 0)} for o in data["outlets"]]
+        data["folders"] = [{"name": name, "unread": sum(by_feed.get(f["id"], 0) for f in data["feeds"]
+                                                        if f["folder"] == name)} for name in store.folders(user.id)]
+    return data
+
+
+def _writable(request: Request) -> bool:
+    return bool(reader_of(request).token) or identity.viewer(request).may_add_sources
+
+
 @router.get("/sources", response_class=HTMLResponse)
 def sources_page(request: Request):
-    reader = reader_of(request)
-    return page(request, "sources.html", writable=bool(reader.token), result=None, **reader.sources())
+    return page(request, "sources.html", writable=_writable(request), result=None, **sources_data(request))
 
 
 @router.post("/sources", response_class=HTMLResponse)
 async def sources_add(request: Request, token: Annotated[str, Form(max_length=500)] = "",
                       url: Annotated[str, Form(max_length=2000)] = "",
+                      csrf: Annotated[str, Form(max_length=200)] = "",
                       opml: UploadFile | None = None):
     reader = reader_of(request)
-    require_token(request, token)
+    require_token(request, token, csrf)
     rate_limit(request, "write")
     opml_bytes = None
     if opml is not None and opml.filename:
@@ -213,7 +280,7 @@ async def sources_add(request: Request, token: Annotated[str, Form(max_length=50
     if not url and not opml_bytes:
         raise ApiError(422, "give a feed or article address, or an OPML file")
     result = await run_in_threadpool(reader.add_sources, [url] if url else [], opml_bytes)
-    data = await run_in_threadpool(reader.sources)
+    data = await run_in_threadpool(sources_data, request)
     return page(request, "sources.html", writable=True, result=result, **data)
 
 
@@ -267,12 +334,12 @@ def search_feed(request: Request, kind: Literal["rss", "atom", "json"], q: Annot
     return _feed_response(request, kind, feeds.render(feed, kind))
 
 
-@router.get("/robots.txt")
+@public.get("/robots.txt")
 def robots() -> Response:
     return Response("User-agent: *\nDisallow: /api/\nDisallow: /search\n", media_type="text/plain")
 
 
-@router.get("/favicon.ico")
+@public.get("/favicon.ico")
 def favicon() -> Response:
     return Response((HERE / "static" / "favicon.svg").read_bytes(), media_type="image/svg+xml",
                     headers={"Cache-Control": "max-age=86400"})

@@ -24,6 +24,7 @@ from storyline.storage import Store, open_store
 log = logging.getLogger("storyline.web")
 
 PER_PAGE = 20
+FRONT_CHUNK = 50  # stories read at a time when a user's mutes filter the front page
 RANKING_TTL = 2.0  # seconds between checks that the stored stories changed
 LAST_UPDATE_TTL = 5.0  # seconds "updated N minutes ago" may lag (it reads two maxima without index)
 HALF_DAY_HOURS = 12.0
@@ -200,11 +201,30 @@ class Reader:
         for story in stories:
             brief = self.brief(story["id"], facts=False)
             story["lead"] = [s["text"] for s in (brief or {}).get("sentences", [])[:2]]
+            story["brief_text"] = " ".join(s["text"] for s in (brief or {}).get("sentences", []))  # for mutes
             story["lead_citations"] = [s["citations"] for s in (brief or {}).get("sentences", [])[:2]]
             story["outlet_count"] = by_id[story["id"]].outlets
             story["times"] = story_times(story["articles"])
             story["score"] = round(by_id[story["id"]].score, 4)
         return stories, total
+
+    def front_page_for(self, offset: int, limit: int, only: str, hidden) -> tuple[list[dict], bool, int]:
+        """A page of the ranked stories a user sees: those `hidden(story)` leaves.
+        (stories, whether more follow, how many were hidden up to this page's end).
+        The ranking is walked a chunk at a time from the shared cache."""
+        visible: list[dict] = []
+        skipped = start = 0
+        while len(visible) <= offset + limit:
+            chunk, total = self.front_page(start, FRONT_CHUNK, only)
+            for story in chunk:
+                if hidden(story):
+                    skipped += 1 if len(visible) < offset + limit else 0
+                else:
+                    visible.append(story)
+            start += FRONT_CHUNK
+            if start >= total:
+                break
+        return visible[offset:offset + limit], len(visible) > offset + limit, skipped
 
     def last_update(self) -> str | None:
         """When something last came in (a successful poll or a stored article), by
