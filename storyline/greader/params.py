@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from urllib.parse import parse_qsl
 
 from storyline.greader.ids import MAX_ITEM_ID, BadRequest, Stream, parse_stream
+from storyline.storage.derived import moment
 
 MAX_FORM = 1024 * 1024  # bytes of form body
 MAX_FIELDS = 20_000
@@ -81,15 +82,8 @@ def iso(seconds: int) -> str:
 
 def epoch(stamp: str | None) -> int | None:
     """A stored or published ISO 8601 time as epoch seconds (None if unreadable)."""
-    if not stamp:
-        return None
-    try:
-        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return int(moment.timestamp())
+    when = moment(stamp)
+    return int(when.timestamp()) if when else None
 
 
 def moment_param(params: Params, name: str) -> str | None:

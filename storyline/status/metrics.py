@@ -14,7 +14,8 @@ from prometheus_client import CONTENT_TYPE_PLAIN_0_0_4, CollectorRegistry, Histo
 from prometheus_client.metrics_core import CounterMetricFamily, GaugeMetricFamily, Metric
 
 from storyline.status import queries
-from storyline.status.report import ALIVE_WITHIN, moment
+from storyline.status.report import ALIVE_WITHIN
+from storyline.storage.derived import moment
 from storyline.storage import Store
 from storyline.storage.jobs import at
 

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 
 from storyline.status import queries
 from storyline.storage import Store
+from storyline.storage.derived import moment
 from storyline.storage.jobs import at
 
 ALIVE_WITHIN = 60.0  # seconds: a worker that beat its heart this recently is alive
@@ -51,15 +52,6 @@ def _failing_feed(feed: dict, now: str) -> dict:
             "last_ok": feed["last_ok"], "next_try": next_try, "due": next_try is None or next_try <= now}
 
 
-def moment(iso: str | None) -> datetime | None:
-    """A stored timestamp as an aware datetime; None when absent or unreadable."""
-    if not iso:
-        return None
-    try:
-        when = datetime.fromisoformat(iso.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
 
 
 def time_ago(iso: str | None, now: datetime | None = None) -> str:

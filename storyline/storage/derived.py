@@ -16,6 +16,18 @@ def now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def moment(iso: str | None) -> datetime | None:
+    """A stored (or published) ISO 8601 time as an aware datetime, UTC when it
+    names no zone; None when absent or unreadable."""
+    if not iso:
+        return None
+    try:
+        when = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
 class DerivedStore:
     # -- summaries ----------------------------------------------------------------
 

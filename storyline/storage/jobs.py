@@ -18,10 +18,11 @@ OPEN = "ON CONFLICT (kind, key) WHERE state IN ('queued', 'running') DO NOTHING"
 
 
 def at(seconds_from_now: float) -> str:
-    """A stored timestamp this many seconds from now, rounded up to the second
-    (stored times have whole seconds; rounding down would make a feed due early)."""
+    """A stored timestamp this many seconds from now. Stored times have whole
+    seconds: a time to come is rounded up (down, a feed would be due early), now
+    and past times down (up, work queued now would wait for the next second)."""
     when = datetime.now(timezone.utc) + timedelta(seconds=seconds_from_now)
-    if when.microsecond:
+    if seconds_from_now > 0 and when.microsecond:
         when += timedelta(microseconds=1_000_000 - when.microsecond)
     return when.strftime("%Y-%m-%dT%H:%M:%SZ")
 

@@ -13,13 +13,13 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
 from storyline.config import FetchSettings
 from storyline.status import queries as status_queries
 from storyline.status.report import status
 from storyline.storage import Store, open_store
+from storyline.storage.derived import moment
 
 log = logging.getLogger("storyline.web")
 
@@ -45,15 +45,8 @@ def story_score(outlets: int, age_hours: float) -> float:
 
 
 def _hours(iso: str | None) -> float | None:
-    if not iso:
-        return None
-    try:
-        moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.timestamp() / 3600.0
+    when = moment(iso)
+    return when.timestamp() / 3600.0 if when else None
 
 
 def story_times(members: list[dict]) -> dict:
