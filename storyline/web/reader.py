@@ -96,6 +96,7 @@ class Reader:
         self._ranking = _Ranking()
         self._ranking_lock = threading.Lock()
         self._front_cache: dict[tuple, tuple] = {}
+        self._front_making: dict[tuple, threading.Lock] = {}
         self._last_update: tuple[float, str | None] = (float("-inf"), None)
         self.write_lock = threading.Lock()
         open_store(self.db).close()  # create / migrate once, up front
@@ -180,10 +181,18 @@ class Reader:
         cached = self._front_cache.get(key)
         if cached is not None and cached[0] == version:
             return cached[1]
-        result = self._front_page(offset, limit, only)
-        if len(self._front_cache) > 256:
-            self._front_cache.clear()
-        self._front_cache[key] = (version, result)
+        with self._ranking_lock:
+            if len(self._front_making) > 256:
+                self._front_making.clear()  # at worst two requests make one page at once
+            making = self._front_making.setdefault(key, threading.Lock())
+        with making:  # one request makes a missing page (its briefs); the others wait for it
+            cached = self._front_cache.get(key)
+            if cached is not None and cached[0] == version:
+                return cached[1]
+            result = self._front_page(offset, limit, only)
+            if len(self._front_cache) > 256:
+                self._front_cache.clear()
+            self._front_cache[key] = (version, result)
         return result
 
     def _front_page(self, offset: int, limit: int, only: str) -> tuple[list[dict], int]:
