@@ -71,7 +71,8 @@ def upgrade() -> None:
         sa.Column("story_id", integer, sa.ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True),
         sa.Column("read_at", text, nullable=False),
     )
-    op.create_index("articles_feed", "articles", ["feed_id", "fetched"])  # per-feed views and unread counts
+    op.create_index("articles_feed", "articles", ["feed_id", "fetched"])  # per-feed views
+    op.create_index("articles_feed_outlet", "articles", ["feed_id", "outlet_id"])  # unread counts, from the index alone
     op.create_table(
         "mutes",
         _user(),
@@ -81,6 +82,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("articles_feed_outlet", "articles")
     op.drop_index("articles_feed", "articles")
     for table in ("mutes", "story_state", "article_state", "user_feeds", "api_tokens", "sessions", "users"):
         op.drop_table(table)
