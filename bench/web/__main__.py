@@ -135,7 +135,7 @@ class Server:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "storyline", "--db", db, "serve", "--port", str(self.port),
+            [sys.executable, "-m", "storyline", "--db", db, "serve", "--no-poll", "--port", str(self.port),
              "--workers", str(workers)], env=env, stderr=subprocess.DEVNULL)
         self.peak = 0
 
