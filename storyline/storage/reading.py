@@ -37,9 +37,10 @@ class ReaderQueries:
             return []
         found: dict[int, dict] = {}
         for i in range(0, len(ids), 500):
-            for row in self.db.rows("SELECT id, title, first_seen, last_seen FROM stories WHERE id IN :ids",
-                                    {"ids": ids[i:i + 500]}):
-                found[row["id"]] = self._story(row)
+            rows = self.db.rows("SELECT id, title, first_seen, last_seen FROM stories WHERE id IN :ids",
+                                {"ids": ids[i:i + 500]})
+            for story in self._stories(rows):
+                found[story["id"]] = story
         return [found[i] for i in ids if i in found]
 
     def stories_before(self, last_seen: str | None, story_id: int | None, limit: int) -> list[dict]:
@@ -55,7 +56,7 @@ class ReaderQueries:
                 "OR (last_seen IS NULL AND id < :id) "
                 f"ORDER BY last_seen DESC {self._nulls_last}, id DESC LIMIT :limit",
                 {"last_seen": last_seen, "id": story_id, "limit": limit})
-        return [self._story(row) for row in rows]
+        return self._stories(rows)
 
     def articles_before(self, published: str | None, article_id: int | None, limit: int,
                         outlet: str | None = None) -> list[dict]:

@@ -295,7 +295,7 @@ class Store(ReaderQueries, DerivedStore, PlacingQueries, JobQueries, AccountQuer
             "WHERE (CAST(:since AS TEXT) IS NULL OR last_seen >= :since) "
             f"ORDER BY last_seen DESC {self._nulls_last}, id DESC LIMIT :limit OFFSET :offset",
             {"since": since, "limit": limit, "offset": offset})
-        stories = [self._story(row) for row in rows]
+        stories = self._stories(rows)
         for story in stories:
             story["articles"] = [a["id"] for a in story["articles"]]
         return stories
@@ -313,13 +313,25 @@ class Store(ReaderQueries, DerivedStore, PlacingQueries, JobQueries, AccountQuer
         row = self.db.row("SELECT id, title, first_seen, last_seen FROM stories WHERE id = :id", {"id": story_id})
         return self._story(row) if row else None
 
-    def _story(self, row: dict) -> dict:
+    def _story(self, row: dict, members: list[dict] | None = None) -> dict:
         """first_seen / last_seen span the members' publication times, or the
         time an undated member was added (see storyline.web.reader.story_times)."""
-        members = self.story_articles(row["id"])
+        members = self.story_articles(row["id"]) if members is None else members
         return {"id": row["id"], "title": row["title"], "articles": members,
                 "outlets": sorted({m["outlet"] for m in members}),
                 "first_seen": row["first_seen"], "last_seen": row["last_seen"]}
+
+    def _stories(self, rows: list[dict]) -> list[dict]:
+        """Story records for these rows, their members read in one query, not one a story."""
+        members: dict[int, list[dict]] = {r["id"]: [] for r in rows}
+        ids = list(members)
+        for i in range(0, len(ids), CHUNK):
+            for m in self.db.rows(
+                    "SELECT a.story_id, a.id, o.name AS outlet, a.title, a.published, a.fetched AS added, a.url, "
+                    "a.duplicate_of FROM articles a JOIN outlets o ON o.id = a.outlet_id WHERE a.story_id IN :ids "
+                    "ORDER BY COALESCE(a.published, a.fetched), a.id", {"ids": ids[i:i + CHUNK]}):
+                members[m.pop("story_id")].append(m)
+        return [self._story(row, members[row["id"]]) for row in rows]
 
     # -- failures ---------------------------------------------------------------
 
