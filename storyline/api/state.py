@@ -86,36 +86,34 @@ def me(request: Request):
 
 # -- read and saved ----------------------------------------------------------------------------
 
-@router.post("/articles/{article_id}/read", summary="Mark an article read")
-def article_read(request: Request, article_id: ArticleId):
+def _set_flag(request: Request, article_id: int, flag: str, value: bool) -> Response:
+    """Set the caller's read or saved flag of one article; the article's flags after it."""
     user = state_writer(request)
     _article_or_404(request, user.id, article_id)
-    _store(request).set_read(user.id, [article_id], True)
+    store = _store(request)
+    setter = store.set_read if flag == "read" else store.set_saved
+    setter(user.id, [article_id], value)
     return _flags(request, user.id, article_id)
+
+
+@router.post("/articles/{article_id}/read", summary="Mark an article read")
+def article_read(request: Request, article_id: ArticleId):
+    return _set_flag(request, article_id, "read", True)
 
 
 @router.delete("/articles/{article_id}/read", summary="Mark an article unread")
 def article_unread(request: Request, article_id: ArticleId):
-    user = state_writer(request)
-    _article_or_404(request, user.id, article_id)
-    _store(request).set_read(user.id, [article_id], False)
-    return _flags(request, user.id, article_id)
+    return _set_flag(request, article_id, "read", False)
 
 
 @router.post("/articles/{article_id}/saved", summary="Save an article")
 def article_save(request: Request, article_id: ArticleId):
-    user = state_writer(request)
-    _article_or_404(request, user.id, article_id)
-    _store(request).set_saved(user.id, [article_id], True)
-    return _flags(request, user.id, article_id)
+    return _set_flag(request, article_id, "saved", True)
 
 
 @router.delete("/articles/{article_id}/saved", summary="Unsave an article")
 def article_unsave(request: Request, article_id: ArticleId):
-    user = state_writer(request)
-    _article_or_404(request, user.id, article_id)
-    _store(request).set_saved(user.id, [article_id], False)
-    return _flags(request, user.id, article_id)
+    return _set_flag(request, article_id, "saved", False)
 
 
 def _story_state(request: Request, user_id: int, story_id: int, read: bool | None) -> Response:

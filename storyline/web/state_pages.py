@@ -54,24 +54,26 @@ def _article(request: Request, user_id: int, article_id: int) -> dict:
 
 # -- state changes ----------------------------------------------------------------------------------
 
-@router.post("/articles/{article_id}/read")
-def article_read(request: Request, article_id: ArticleId, csrf: Csrf = "", read: Field = "1", next: Field = ""):
+def _set_flag(request: Request, article_id: int, csrf: str, next: str, flag: str, value: bool):
+    """Set the user's read or saved flag of one article, then back to the page (or its flags as JSON)."""
     user = identity.state_writer(request, csrf)
     _article(request, user.id, article_id)
-    _store(request).set_read(user.id, [article_id], read != "0")
+    store = _store(request)
+    setter = store.set_read if flag == "read" else store.set_saved
+    setter(user.id, [article_id], value)
     flags = _article(request, user.id, article_id)
     return done(request, next, f"/articles/{article_id}",
                 {"id": article_id, "read": flags["read"], "saved": flags["saved"]})
+
+
+@router.post("/articles/{article_id}/read")
+def article_read(request: Request, article_id: ArticleId, csrf: Csrf = "", read: Field = "1", next: Field = ""):
+    return _set_flag(request, article_id, csrf, next, "read", read != "0")
 
 
 @router.post("/articles/{article_id}/saved")
 def article_saved(request: Request, article_id: ArticleId, csrf: Csrf = "", saved: Field = "1", next: Field = ""):
-    user = identity.state_writer(request, csrf)
-    _article(request, user.id, article_id)
-    _store(request).set_saved(user.id, [article_id], saved != "0")
-    flags = _article(request, user.id, article_id)
-    return done(request, next, f"/articles/{article_id}",
-                {"id": article_id, "read": flags["read"], "saved": flags["saved"]})
+    return _set_flag(request, article_id, csrf, next, "saved", saved != "0")
 
 
 @router.post("/stories/{story_id}/read")
