@@ -197,6 +197,11 @@ def test_local_mode_lets_this_machine_in_as_the_local_user(tmp_path):
         headers = {"Authorization": "GoogleLogin auth=local"}
         assert local.get(API + "/user-info", headers=headers).json()["userName"] == accounts.LOCAL_USER
         assert local.get(API + "/unread-count", headers=headers).status_code == 200
+        # A page of another site, open in the local user's browser, posting here: refused.
+        for browser in ({"Origin": "https://elsewhere.example"}, {"Sec-Fetch-Site": "cross-site"}):
+            assert local.post(API + "/mark-all-as-read", data={"s": "user/-/state/com.google/reading-list"},
+                              headers={**headers, **browser}).status_code == 401
+        assert local.get(API + "/user-info", headers={**headers, "Origin": "http://127.0.0.1:8000"}).status_code == 200
         assert remote.post(PREFIX + "/accounts/ClientLogin", data={"Email": "me", "Passwd": "anything"}).status_code == 401
         assert remote.get(API + "/user-info", headers=headers).status_code == 401
         with Store(db) as store:

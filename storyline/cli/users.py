@@ -1,4 +1,4 @@
-"""`storyline user add|list|password|token|remove`: accounts on this server."""
+"""`storyline user add|list|password|token|fever|remove`: accounts on this server."""
 from __future__ import annotations
 
 import getpass
@@ -22,6 +22,18 @@ def _password(args) -> str:
     return first
 
 
+def _fever(store, args) -> tuple[dict, str]:
+    """Turn the Fever API on for a user, with a password of its own (or off)."""
+    from storyline.fever import credentials
+
+    if args.off:
+        credentials.turn_off(store, args.name)
+        return {"name": args.name, "fever": False}, f"turned the Fever API off for {args.name}"
+    credentials.turn_on(store, args.name, _password(args))
+    return ({"name": args.name, "fever": True},
+            f"{args.name} can use the Fever API at /api/fever: log in with {args.name} and this Fever password")
+
+
 def cmd_user(args) -> int:
     from storyline import accounts
 
@@ -41,6 +53,8 @@ def cmd_user(args) -> int:
                 token = accounts.issue_token(store, accounts.User(row["id"], row["name"], row["role"]),
                                              args.label or "api")
                 result, message = {"name": args.name, "token": token}, token
+            elif args.action == "fever":
+                result, message = _fever(store, args)
             elif args.action == "remove":
                 row = store.user(name=args.name)
                 if row is None or not store.remove_user(row["id"]):
@@ -65,8 +79,9 @@ def cmd_user(args) -> int:
 
 
 def add_commands(command) -> None:
-    p = command("user", cmd_user, "manage accounts: add, list, password, token, remove")
-    p.add_argument("action", choices=["add", "list", "password", "token", "remove"])
+    p = command("user", cmd_user, "manage accounts: add, list, password, token, fever, remove")
+    p.add_argument("action", choices=["add", "list", "password", "token", "fever", "remove"])
     p.add_argument("name", nargs="?", default="", help="the user name (not for list)")
     p.add_argument("--admin", action="store_true", help="with add: an administrator")
     p.add_argument("--label", help="with token: what the token is for")
+    p.add_argument("--off", action="store_true", help="with fever: turn the Fever API off for the user")

@@ -74,10 +74,12 @@ def _failed(limiter, client: str) -> AuthError:
 
 
 def local_user_here(store: Store, headers, client: str | None) -> User | None:
-    """The implicit local user, for a request from this machine to a server without accounts."""
-    from storyline.web.identity import from_this_machine  # the web reader's own rule for "this machine"
+    """The implicit local user, for a request from this machine to a server without
+    accounts — but not for a browser sending another site's form or script here
+    (apps send no Origin; a page of another site would act as the local user)."""
+    from storyline.web.identity import from_this_machine, loopback_origin  # the web reader's own rules
 
-    if accounts.local_mode(store) and from_this_machine(headers, client):
+    if accounts.local_mode(store) and from_this_machine(headers, client) and loopback_origin(headers):
         return accounts.local_user(store)
     return None
 

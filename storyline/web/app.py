@@ -79,6 +79,8 @@ def create_app(db: str, *, token: str | None = None, settings: FetchSettings | N
     app.include_router(api_router)
     from storyline.greader import router as greader_router
     app.include_router(greader_router, prefix="/api/greader")
+    from storyline.fever import router as fever_router
+    app.include_router(fever_router, prefix="/api/fever")
     from storyline.web.account_pages import router as account_router
     from storyline.web.pages import public as public_router, router as pages_router
     from storyline.web.state_pages import router as state_router

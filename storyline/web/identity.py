@@ -16,6 +16,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers
 from starlette.requests import Request, cookie_parser
@@ -71,6 +72,17 @@ def loopback_host(host_header: str | None) -> bool:
     elif host.count(":") == 1:
         host = host.split(":", 1)[0]
     return host == "localhost" or host.endswith(".localhost") or is_loopback(host)
+
+
+def loopback_origin(headers: Headers) -> bool:
+    """No sign of a browser page of another site: no Origin or a loopback one,
+    and no Sec-Fetch-Site saying cross-site."""
+    if (headers.get("sec-fetch-site") or "").lower() == "cross-site":
+        return False
+    origin = headers.get("origin")
+    if origin is None:
+        return True
+    return loopback_host(urlsplit(origin).netloc) if origin.startswith(("http://", "https://")) else False
 
 
 def has_credentials(app, headers: Headers) -> bool:
