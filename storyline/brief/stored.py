@@ -17,10 +17,7 @@ def story_brief(store: Store, story_id: int, *, words: int = DEFAULT_WORDS,
     rows = store.story_sources(story_id)
     if not rows and store.get_story(story_id) is None:
         return None
-    digest = hashlib.sha256()
-    for r in rows:  # the text, not the stored content hash: chrome learning may clean it again
-        digest.update(f"{r['id']}:{r['duplicate_of']}:{r['published']}\n{r['text']}\0".encode())
-    signature = digest.hexdigest()[:32]
+    signature = sources_signature(rows)
     part = "full" if facts else "text"
     cached = store.get_brief(story_id, words, part, METHOD, signature)
     if cached is None and not facts:
@@ -41,6 +38,20 @@ def story_brief(store: Store, story_id: int, *, words: int = DEFAULT_WORDS,
     return body
 
 
+def sources_signature(rows: list[dict]) -> str:
+    """What a stored brief was made from (Store.story_sources' rows): it is made
+    again when this changes."""
+    digest = hashlib.sha256()
+    for r in rows:  # the text, not the stored content hash: chrome learning may clean it again
+        digest.update(f"{r['id']}:{r['duplicate_of']}:{r['published']}\n{r['text']}\0".encode())
+    return digest.hexdigest()[:32]
+
+
+def text_hash(source: Source) -> str:
+    """The version of an article's text that what is kept of it (entities, vectors) was made from."""
+    return hashlib.sha256(source.text.encode()).hexdigest()[:32]
+
+
 def _entities(store: Store, sources: list[Source]) -> list[list]:
     """Each source's named entities: from the store, recognized only for the
     articles (or text versions) not seen before."""
@@ -48,7 +59,7 @@ def _entities(store: Store, sources: list[Source]) -> list[list]:
     from storyline.facts.nlp import model_name
 
     model = model_name()
-    hashes = [_text_hash(s) for s in sources]
+    hashes = [text_hash(s) for s in sources]
     found = [store.get_entities(s.id, model, h) for s, h in zip(sources, hashes)]
     missing = [k for k, f in enumerate(found) if f is None]
     if missing:
@@ -56,11 +67,6 @@ def _entities(store: Store, sources: list[Source]) -> list[list]:
             found[k] = entities
             store.put_entities(sources[k].id, model, hashes[k], [list(e) for e in entities])
     return found
-
-
-def _text_hash(source: Source) -> str:
-    """The version of an article's text that what is kept of it (entities, vectors) was made from."""
-    return hashlib.sha256(source.text.encode()).hexdigest()[:32]
 
 
 def _vectors(store: Store, sources: list[Source], make: bool = True) -> list:
@@ -72,14 +78,14 @@ def _vectors(store: Store, sources: list[Source], make: bool = True) -> list:
 
     found = []
     for source in sources:
-        text_hash = _text_hash(source)
-        kept = store.get_vectors(source.id, embed.MODEL, text_hash)
+        version = text_hash(source)
+        kept = store.get_vectors(source.id, embed.MODEL, version)
         if kept is not None:
             found.append(from_bytes(*kept))
             continue
         vectors = compute(source_sentences(source)) if make else None
         if vectors is not None:
-            store.put_vectors(source.id, embed.MODEL, text_hash, *to_bytes(vectors))
+            store.put_vectors(source.id, embed.MODEL, version, *to_bytes(vectors))
         found.append(vectors)
     return found
 

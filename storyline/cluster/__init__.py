@@ -143,20 +143,33 @@ class StoryClusterer:
         state = self.state
         vec = features.vector(t, state.n_docs(), state.df(list(t.tf)))
         day = features.day_number(published)
+        best = self._best(vec, day)
+        state.count(list(t.tf))  # frequencies learn from the article after deciding on it
+        return self._join(best, key, vec, day), None
+
+    def place_vector(self, key: str, vec: dict[str, float], day: float | None) -> int:
+        """Place an article whose vector is already weighted (a batch weighs
+        every article by the whole input's frequencies): the story it joins."""
+        return self._join(self._best(vec, day), key, vec, day)
+
+    def _best(self, vec: dict[str, float], day: float | None) -> tuple[Story | None, float]:
         query = heapq.nlargest(QUERY_TERMS, vec.items(), key=lambda kv: kv[1])
         best, best_score = None, 0.0
-        for sid in state.candidates(query):
-            story = state.load(sid)
+        for sid in self.state.candidates(query):
+            story = self.state.load(sid)
             if day is not None and story.last_day is not None and abs(day - story.last_day) > WINDOW_DAYS:
                 continue
             s = story.score(vec)
             if s > best_score:
                 best, best_score = story, s
-        state.count(list(t.tf))  # frequencies learn from the article after deciding on it
+        return best, best_score
+
+    def _join(self, found: tuple[Story | None, float], key: str, vec: dict[str, float], day: float | None) -> int:
+        best, best_score = found
         if best is None or best_score < THRESHOLD:
             best = Story()
         best.add(key, vec, day)
-        sid = state.save(best)
+        sid = self.state.save(best)
         if best.size <= INDEXED_MEMBERS:
-            state.index(sid, [f for f, _ in heapq.nlargest(INDEX_TERMS, vec.items(), key=lambda kv: kv[1])])
-        return sid, None
+            self.state.index(sid, [f for f, _ in heapq.nlargest(INDEX_TERMS, vec.items(), key=lambda kv: kv[1])])
+        return sid

@@ -12,24 +12,21 @@ failure, and the batch goes on.
 """
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import sqlalchemy.exc
 
 from storyline.config import FetchSettings
-from storyline.extract import ExtractionError, chrome, extract_document, extract_html, extract_text
-from storyline.extract.limits import check_words
+from storyline.extract import ExtractionError, chrome
 from storyline.extract.language import detect
 from storyline.feeds import sniff
 from storyline.feeds.parse import describe_json
 from storyline.fetch import FetchError, Fetcher, describe_binary
 from storyline.fetch.urls import canonical_url, domain, is_url, url_problem
+from storyline.ingest.articles import (JSONL_FIELDS, article_from_bytes, article_from_extracted,
+                                       article_from_record, content_hash)
 from storyline.ingest.feeds import FeedIngest
 from storyline.ingest.recorded import MAX_REASON_CHARS, failure_reason, item_label, make_printable, one_line
 from storyline.ingest.recorded import Outcome as _Outcome
@@ -37,20 +34,7 @@ from storyline.model import Article, Extracted, FeedEntry, Failure, Fetched, Ing
 from storyline.storage import Store
 from storyline.stories import place_article, place_pending
 
-_NON_WORD = re.compile(r"\W+")
-# The fields of a .jsonl batch line; each must be a string when present.
-_JSONL_FIELDS = ("url", "html", "text", "title", "outlet", "author", "published")
-
-
-def content_hash(text: str) -> str:
-    """Same article text, whatever its spacing, case or punctuation."""
-    norm = _NON_WORD.sub(" ", text.lower()).strip()
-    return hashlib.sha256(norm.encode()).hexdigest()
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
+__all__ = ["Ingestor", "Progress", "content_hash"]
 
 class Progress:
     """What a batch reports as it goes; the CLI draws it, Python callers ignore it."""
@@ -261,7 +245,7 @@ class Ingestor(FeedIngest):
         if not isinstance(record, dict):
             yield _Outcome(source, error=f"bad JSON line: {describe_json(record)}, not an object")
             return
-        for key in _JSONL_FIELDS:
+        for key in JSONL_FIELDS:
             if record.get(key) is not None and not isinstance(record[key], str):
                 yield _Outcome(source, error=f"{key} is {describe_json(record[key])}, not a string")
                 return
@@ -317,36 +301,14 @@ class Ingestor(FeedIngest):
 
     def _article_from_bytes(self, body: bytes, kind: str, *, url: str | None, source: str,
                             outlet_hint: str | None, charset: str | None = None) -> Article:
-        extracted = extract_document(body, kind, url=url, charset=charset)
-        return self._article(extracted, url=url, source=source, outlet_hint=outlet_hint)
+        return article_from_bytes(body, kind, url=url, source=source, outlet_hint=outlet_hint,
+                                  charset=charset, outlet=self.outlet)
 
     def _article_from_record(self, record: dict, source: str) -> Article:
-        """A batch line whose fields are known to be strings (see _jsonl_line)."""
-        url = record.get("url") or None
-        if record.get("html"):
-            extracted = extract_html(record["html"], url=url)
-        else:
-            title = (record.get("title") or "").strip()
-            body = record["text"]
-            extracted = extract_text(f"{title}\n\n{body}" if title else body)
-            extracted.author = record.get("author") or None
-            extracted.published = record.get("published") or None
-        article = self._article(extracted, url=url, source=source, outlet_hint=None)
-        if record.get("outlet") and not self.outlet:
-            article.outlet = record["outlet"]
-        return article
+        return article_from_record(record, source, outlet=self.outlet)
 
     def _article(self, ex: Extracted, *, url: str | None, source: str, outlet_hint: str | None) -> Article:
-        check_words(ex.text)
-        canonical = _trusted_canonical(ex.url, url)
-        outlet = self.outlet or ex.site_name or domain(canonical) or outlet_hint or "unknown"
-        title = ex.title or _first_words(ex.text)
-        return Article(
-            url=url or canonical, canonical_url=canonical, title=title, text=ex.text,
-            raw_text=ex.raw_text or ex.text, outlet=outlet, author=ex.author,
-            published=ex.published, language=ex.language, fetched=_now(), source=source,
-            content_hash=content_hash(ex.text),
-        )
+        return article_from_extracted(ex, url=url, source=source, outlet_hint=outlet_hint, outlet=self.outlet)
 
     # -- storing ------------------------------------------------------------------------
 
@@ -389,18 +351,3 @@ class Ingestor(FeedIngest):
             place_article(self.store, article_id)
         except Exception as exc:  # stored all the same; place_pending tries again on the next run
             report.failed.append(Failure(source, f"added, but not yet placed in a story: {failure_reason(exc)}"))
-
-
-def _trusted_canonical(declared: str | None, fetched_url: str | None) -> str | None:
-    """The page's canonical URL, unless it is clearly bogus (some sites point
-    every article's canonical at their home page)."""
-    fetched = canonical_url(fetched_url)
-    claimed = canonical_url(declared)
-    if claimed and urlsplit(claimed).path in ("", "/") and fetched and urlsplit(fetched).path not in ("", "/"):
-        return fetched
-    return claimed or fetched
-
-
-def _first_words(text: str, n: int = 12) -> str:
-    words = text.split()
-    return " ".join(words[:n]) + ("…" if len(words) > n else "")
