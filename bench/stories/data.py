@@ -4,8 +4,11 @@ from __future__ import annotations
 import json
 import os
 import random
-from collections import Counter, defaultdict
 from dataclasses import dataclass
+
+from storyline.cluster.bcubed import B3, bcubed
+
+__all__ = ["B3", "Doc", "bcubed", "load_background", "load_ecbplus", "load_multinews"]
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -56,30 +59,3 @@ def load_background(shared=None) -> list[str]:
     return out
 
 
-@dataclass
-class B3:
-    precision: float
-    recall: float
-    f1: float
-    clusters: int  # predicted clusters, singletons (and not-articles) included
-
-
-def bcubed(pred: dict[str, str | None], gold: dict[str, str]) -> B3:
-    """B-cubed over the items of ``gold``. A pred label of None (not-article) is scored as a
-    singleton: precision 1, recall 1/|its gold cluster|."""
-    labels = {i: (("__none__", i) if pred.get(i) is None else ("c", pred[i])) for i in gold}
-    pc: dict = defaultdict(list)
-    gc: dict = defaultdict(list)
-    for i in gold:
-        pc[labels[i]].append(i)
-        gc[gold[i]].append(i)
-    inter = Counter((labels[i], gold[i]) for i in gold)
-    p = r = 0.0
-    for i in gold:
-        n = inter[(labels[i], gold[i])]
-        p += n / len(pc[labels[i]])
-        r += n / len(gc[gold[i]])
-    p /= len(gold)
-    r /= len(gold)
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return B3(p, r, f, len(pc))

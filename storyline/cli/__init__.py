@@ -243,6 +243,7 @@ def cmd_serve(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from storyline.cli import batch as batch_cli
     from storyline.cli import transfer
     from storyline.cli import status as status_cli
     from storyline.cli import users as users_cli
@@ -331,6 +332,7 @@ def build_parser() -> argparse.ArgumentParser:
     transfer.add_commands(command)
     status_cli.add_commands(command)
     users_cli.add_commands(command)
+    batch_cli.add_commands(command)
     return parser
 
 

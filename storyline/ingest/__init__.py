@@ -196,6 +196,9 @@ class Ingestor(FeedIngest):
 
     def _file(self, path: Path) -> Iterator[_Outcome]:
         source = str(path)
+        if path.name.lower().endswith((".warc", ".warc.gz")):
+            yield from self._warc(path)
+            return
         try:
             size = path.stat().st_size
             if size > self.settings.max_bytes:
@@ -222,10 +225,29 @@ class Ingestor(FeedIngest):
             yield self._page_outcome(source, lambda: self._article_from_bytes(
                 body, kind, url=None, source=source, outlet_hint=folder))
 
+    def _warc(self, path: Path) -> Iterator[_Outcome]:
+        """A crawl's pages, read record by record as `storyline batch` reads them
+        (any size: never read whole), each page one item."""
+        from storyline.batch.articles import article_from_item
+        from storyline.batch.inputs import plan, read_chunk
+
+        for chunk in plan([str(path)]):
+            for item in read_chunk(chunk, self.settings.max_bytes):
+                self.progress.add(1)
+                if isinstance(item, Failure):
+                    yield _Outcome(item.source, error=item.error)
+                else:
+                    yield self._page_outcome(item.source, lambda i=item: _fetched_at(article_from_item(i), i.fetched))
+                self.progress.advance(item.source)
+
     def _jsonl(self, path: Path, body: bytes) -> Iterator[_Outcome]:
         """One JSON object a line: {"url"}, {"html", "url"?, "outlet"?} or
         {"text", "title", "outlet"?, "url"?, "author"?, "published"?}."""
-        lines = body.decode("utf-8", errors="replace").splitlines()
+        # Lines end at "\n" only: str.splitlines would also cut at U+2028 and other
+        # separators JSON strings may hold raw.
+        lines = body.decode("utf-8", errors="replace").split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
         self.progress.add(len(lines))
         for number, line in enumerate(lines, start=1):
             source = f"{path}:{number}"
@@ -351,3 +373,9 @@ class Ingestor(FeedIngest):
             place_article(self.store, article_id)
         except Exception as exc:  # stored all the same; place_pending tries again on the next run
             report.failed.append(Failure(source, f"added, but not yet placed in a story: {failure_reason(exc)}"))
+
+
+def _fetched_at(article: Article, when: str | None) -> Article:
+    if when:
+        article.fetched = when
+    return article
