@@ -111,7 +111,9 @@ def test_files_folders_and_batches(store, fetcher, tmp_path):
     (folder / ".hidden.txt").write_text("ignored\n\nnot read")
     batch = tmp_path / "batch.jsonl"
     batch.write_text("\n".join([
-        json.dumps({"title": "Batch text", "text": "\n\n".join(story_paragraphs("batch")), "outlet": "Valley Wire"}),
+        # A line separator (U+2028) JSON leaves raw inside a string does not end the line.
+        json.dumps({"title": "Batch text", "text": "\n\n".join(story_paragraphs("batch")) + "\u2028Thanks.",
+                    "outlet": "Valley Wire"}, ensure_ascii=False),
         "{not json",
         json.dumps({"neither": 1}),
         json.dumps({"html": article_html("Batch page", story_paragraphs("pages"), url="https://lakeside.example/b")}),

@@ -12,7 +12,6 @@ corrupt WARC is a Failure for the rest of its chunk, the items before it kept.
 """
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -21,10 +20,9 @@ from pathlib import Path
 from storyline.batch import warc
 from storyline.extract.files import TEXT_SUFFIXES
 from storyline.feeds import sniff
-from storyline.feeds.parse import describe_json
 from storyline.fetch import describe_binary
 from storyline.fetch.urls import is_url, url_problem
-from storyline.ingest.articles import JSONL_FIELDS
+from storyline.ingest.articles import check_batch_line
 from storyline.ingest.recorded import failure_reason
 from storyline.model import Failure
 
@@ -262,25 +260,6 @@ def _line_item(source: str, line: str) -> RawItem | Failure | None:
     if url and (problem := url_problem(url)):
         return Failure(source, f"{problem} in url {url}")
     return RawItem(source, url=url, kind="html" if record.get("html") else "text", record=record)
-
-
-def check_batch_line(line: str) -> dict | str:
-    """A .jsonl batch line's object, its known fields strings; or why it is not
-    one, in the words `storyline add` uses."""
-    try:
-        record = json.loads(line)
-    except ValueError as exc:
-        return f"bad JSON line: {exc}"
-    except RecursionError:
-        return "bad JSON line: nested too deeply"
-    if not isinstance(record, dict):
-        return f"bad JSON line: {describe_json(record)}, not an object"
-    for key in JSONL_FIELDS:
-        if record.get(key) is not None and not isinstance(record[key], str):
-            return f"{key} is {describe_json(record[key])}, not a string"
-    if not (record.get("url") or record.get("html") or record.get("text")):
-        return 'a batch line needs "url", "html" or "text"'
-    return record
 
 
 def _read_records(chunk: Chunk, max_bytes: int) -> Iterator[RawItem | Failure]:

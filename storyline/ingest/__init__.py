@@ -12,7 +12,6 @@ failure, and the batch goes on.
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -22,11 +21,10 @@ from storyline.config import FetchSettings
 from storyline.extract import ExtractionError, chrome
 from storyline.extract.language import detect
 from storyline.feeds import sniff
-from storyline.feeds.parse import describe_json
 from storyline.fetch import FetchError, Fetcher, describe_binary
 from storyline.fetch.urls import canonical_url, domain, is_url, url_problem
-from storyline.ingest.articles import (JSONL_FIELDS, article_from_bytes, article_from_extracted,
-                                       article_from_record, content_hash)
+from storyline.ingest.articles import (article_from_bytes, article_from_extracted, article_from_record,
+                                       check_batch_line, content_hash)
 from storyline.ingest.feeds import FeedIngest
 from storyline.ingest.recorded import MAX_REASON_CHARS, failure_reason, item_label, make_printable, one_line
 from storyline.ingest.recorded import Outcome as _Outcome
@@ -256,21 +254,10 @@ class Ingestor(FeedIngest):
                 yield from self._guarded(source, lambda s=source, l=line: self._jsonl_line(s, l))
 
     def _jsonl_line(self, source: str, line: str) -> Iterator[_Outcome]:
-        try:
-            record = json.loads(line)
-        except ValueError as exc:
-            yield _Outcome(source, error=f"bad JSON line: {exc}")
+        record = check_batch_line(line)
+        if isinstance(record, str):
+            yield _Outcome(source, error=record)
             return
-        except RecursionError:
-            yield _Outcome(source, error="bad JSON line: nested too deeply")
-            return
-        if not isinstance(record, dict):
-            yield _Outcome(source, error=f"bad JSON line: {describe_json(record)}, not an object")
-            return
-        for key in JSONL_FIELDS:
-            if record.get(key) is not None and not isinstance(record[key], str):
-                yield _Outcome(source, error=f"{key} is {describe_json(record[key])}, not a string")
-                return
         url = record.get("url")
         if url and not (record.get("html") or record.get("text")):
             if is_url(url):
@@ -279,10 +266,8 @@ class Ingestor(FeedIngest):
                 yield _Outcome(source, error=f"url is not an http(s) URL: {url}")
         elif url and (problem := url_problem(url)):
             yield _Outcome(source, error=f"{problem} in url {url}")
-        elif record.get("html") or record.get("text"):
+        else:  # check_batch_line made sure it has html or text
             yield self._page_outcome(source, lambda: self._article_from_record(record, source))
-        else:
-            yield _Outcome(source, error='a batch line needs "url", "html" or "text"')
 
     # -- making articles --------------------------------------------------------------
 

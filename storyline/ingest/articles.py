@@ -4,12 +4,14 @@ make their articles here, so both get the same text and metadata."""
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 from storyline.extract import extract_document, extract_html, extract_text
 from storyline.extract.limits import check_words
+from storyline.feeds.parse import describe_json
 from storyline.fetch.urls import canonical_url, domain
 from storyline.model import Article, Extracted
 
@@ -80,3 +82,22 @@ def trusted_canonical(declared: str | None, fetched_url: str | None) -> str | No
 def _first_words(text: str, n: int = 12) -> str:
     words = text.split()
     return " ".join(words[:n]) + ("…" if len(words) > n else "")
+
+
+def check_batch_line(line: str) -> dict | str:
+    """A .jsonl batch line's object, its known fields strings; or why it is not
+    one, in the words `storyline add` uses."""
+    try:
+        record = json.loads(line)
+    except ValueError as exc:
+        return f"bad JSON line: {exc}"
+    except RecursionError:
+        return "bad JSON line: nested too deeply"
+    if not isinstance(record, dict):
+        return f"bad JSON line: {describe_json(record)}, not an object"
+    for key in JSONL_FIELDS:
+        if record.get(key) is not None and not isinstance(record[key], str):
+            return f"{key} is {describe_json(record[key])}, not a string"
+    if not (record.get("url") or record.get("html") or record.get("text")):
+        return 'a batch line needs "url", "html" or "text"'
+    return record
