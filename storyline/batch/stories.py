@@ -5,7 +5,9 @@ clustering inside each block, merging blocks that share articles.
    Dask reduction), and each article is weighed by them into the same sparse
    vector storyline.cluster makes (storyline.cluster.features.vector).
 2. Blocks: an article goes into the blocks of its KEY_TERMS heaviest terms in
-   each of the two time windows around it (windows are WINDOW_DAYS wide and
+   each of the two time windows around it (8 terms: on Multi-News, 2 gave stories
+   B-cubed F1 0.88 against the single-machine pipeline's, 4 gave 0.94, 8 0.97, 12
+   0.975 at half again the blocks) (windows are WINDOW_DAYS wide and
    a block spans two, so any two articles a story could join share a block).
 3. Clustering: inside each block, the clusterer `storyline add` uses
    (StoryClusterer.place_vector) places the block's articles in time order.
@@ -28,7 +30,7 @@ from storyline.batch.articles import key_of
 from storyline.batch.parts import Results
 from storyline.cluster import StoryClusterer, features
 
-KEY_TERMS = 2
+KEY_TERMS = 8
 WINDOW_DAYS = cluster.WINDOW_DAYS
 SHARED_FOR_MERGE = 0.5
 STORIES = pa.schema([("key", pa.string()), ("story", pa.int64()), ("fit", pa.float64())])
