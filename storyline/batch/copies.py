@@ -14,6 +14,7 @@ import pandas as pd
 import pyarrow as pa
 
 from storyline import dedupe
+from storyline.batch.groups import Groups
 from storyline.batch.parts import Results
 
 CANDIDATES = 50
@@ -65,23 +66,13 @@ def _confirmed(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _originals(edges: pd.DataFrame) -> dict[int, int]:
     """copy -> original: groups of confirmed pairs, the earliest seen first."""
-    parent: dict[int, int] = {}
     seen: dict[int, str] = {}
-
-    def root(x: int) -> int:
-        while parent.get(x, x) != x:
-            parent[x] = parent.get(parent[x], parent[x])
-            x = parent[x]
-        return x
-
     for a, b, seen_a, seen_b in edges.itertuples(index=False):
         seen[a], seen[b] = seen_a or "", seen_b or ""
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
+    joined = Groups().join(zip(edges["earlier"], edges["later"]))
     groups: dict[int, list[int]] = {}
     for node in seen:
-        groups.setdefault(root(node), []).append(node)
+        groups.setdefault(joined.root(node), []).append(node)
     links = {}
     for members in groups.values():
         original = min(members, key=lambda m: (seen[m], m))

@@ -27,6 +27,7 @@ import pyarrow as pa
 
 from storyline import cluster
 from storyline.batch.articles import key_of
+from storyline.batch.groups import Groups
 from storyline.batch.parts import Results
 from storyline.cluster import StoryClusterer, features
 
@@ -122,19 +123,8 @@ def _merged_roots(memberships: dd.DataFrame) -> dict[str, str]:
         sizes.rename(columns={"size": "size_b"}), left_on="b", right_index=True)
     smaller = counts[["size", "size_b"]].min(axis=1)
     edges = counts[counts["shared"] >= SHARED_FOR_MERGE * smaller][["a", "b"]].compute()
-    parent: dict[str, str] = {}
-
-    def root(x: str) -> str:
-        while parent.get(x, x) != x:
-            parent[x] = parent.get(parent[x], parent[x])
-            x = parent[x]
-        return x
-
-    for a, b in edges.itertuples(index=False):
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    return {node: root(node) for node in parent}
+    joined = Groups().join(edges.itertuples(index=False))
+    return {node: joined.root(node) for node in joined.parent}
 
 
 def _node_pairs(frame: pd.DataFrame) -> pd.DataFrame:

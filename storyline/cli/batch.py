@@ -1,13 +1,13 @@
 """`storyline batch` and `storyline load` (storyline.batch)."""
 from __future__ import annotations
 
-import argparse
 from contextlib import contextmanager
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
 from storyline.batch import BatchError, BatchProgress, BatchSettings, connect, run_batch
+from storyline.cli import values
 from storyline.cli.output import err, fail, one_line, out, print_json
 from storyline.storage import open_store
 
@@ -100,24 +100,8 @@ def cmd_load(args) -> int:
     return 0
 
 
-def _workers(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 1 <= value <= 512:
-        raise argparse.ArgumentTypeError("workers: 1 to 512")
-    return value
-
-
-def _partition_size(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 1 <= value <= 100_000:
-        raise argparse.ArgumentTypeError("partition size: 1 to 100000 items")
-    return value
+_workers = values.whole_number(1, 512, "the number of workers")
+_partition_size = values.whole_number(1, 100_000, "the partition size")
 
 
 def add_commands(command) -> None:
