@@ -43,7 +43,7 @@ def find_stories(results: Results, client) -> int:
                                columns=["order", "terms", "day", "not_article", "published", "fetched"])
     copies = dd.read_parquet(str(results.stage("copies")), columns=["key"])
     placed = articles[articles["not_article"].isna() & ~articles["terms"].isna()]
-    placed = placed.assign(key=placed["order"].map(key_of, meta=("key", "object")))
+    placed = placed.assign(key=placed["order"].map(key_of, meta=("key", "object")).astype("string"))
     placed = placed.merge(copies.assign(copy=True), on="key", how="left")
     placed = placed[placed["copy"].isna()].drop(columns=["copy", "not_article"])
 
@@ -81,7 +81,8 @@ def _block_rows(frame: pd.DataFrame, frequencies: dict, n_docs: int) -> pd.DataF
         keys = sorted(vec, key=vec.get, reverse=True)[:KEY_TERMS]
         day = _day(row.day) or 0.0
         window = math.floor(day / WINDOW_DAYS)
-        encoded = json.dumps(vec)
+        # Rounded as the database keeps vectors; each article is copied into 2 x KEY_TERMS blocks.
+        encoded = json.dumps({t: round(v, 5) for t, v in vec.items()}, separators=(",", ":"))
         for start in (window - 1, window):
             for term in keys:
                 out["block"].append(f"{start}|{term}")
