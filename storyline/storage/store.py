@@ -309,9 +309,10 @@ class Store(ReaderQueries, DerivedStore, PlacingQueries, JobQueries, AccountQuer
             "FROM articles a JOIN outlets o ON o.id = a.outlet_id WHERE a.story_id = :id "
             "ORDER BY COALESCE(a.published, a.fetched), a.id", {"id": story_id})
 
-    def get_story(self, story_id: int) -> dict | None:
+    def get_story(self, story_id: int, members: list[dict] | None = None) -> dict | None:
+        """The story with its articles (`members`: its story_articles, when the caller has them)."""
         row = self.db.row("SELECT id, title, first_seen, last_seen FROM stories WHERE id = :id", {"id": story_id})
-        return self._story(row) if row else None
+        return self._story(row, members) if row else None
 
     def _story(self, row: dict, members: list[dict] | None = None) -> dict:
         """first_seen / last_seen span the members' publication times, or the

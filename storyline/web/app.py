@@ -160,7 +160,7 @@ def create_app(db: str, *, token: str | None = None, settings: FetchSettings | N
     def error(request: Request, status: int, message: str, headers=None, details=None):
         if wants_json(request):
             return JSONResponse(error_body(status, message, details), status_code=status, headers=headers)
-        from storyline.web.pages import render
+        from storyline.web.templating import render
         return HTMLResponse(render(request, "error.html", status=status, message=message),
                             status_code=status, headers=headers)
 

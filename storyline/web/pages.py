@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlencode
@@ -15,79 +14,18 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from storyline.api import ApiError, MAX_BODY, ArticleId, StoryId, check_url, rate_limit, require_token
-from storyline.status import time_ago
-from storyline.storage.derived import now
 from storyline.web import feeds, identity, queries
 from storyline.web.mutes import story_filter
 from storyline.web.reader import PER_PAGE, search_words
-from storyline.web.sanitize import marked_html, paragraphs_html, safe_http_url, sanitize_html, unmarked
+from storyline.web.templating import front_item, page
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(identity.gate)])
 public = APIRouter(include_in_schema=False)  # no viewer needed
 HERE = Path(__file__).resolve().parent
 MAX_PAGE = 10_000
-
-
-def _when(iso: str | None, with_time: bool = True) -> str:
-    if not iso:
-        return ""
-    try:
-        moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
-    except ValueError:
-        return iso
-    if len(iso) <= 10:
-        return f"{moment.day} {moment:%b %Y}"
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc)
-    return f"{moment.day} {moment:%b %Y}, {moment:%H:%M} UTC" if with_time else f"{moment.day} {moment:%b %Y}"
-
-
-def _day(iso: str | None) -> str:
-    return _when(iso, with_time=False)
-
-
-env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
-                  trim_blocks=True, lstrip_blocks=True, auto_reload=False)
-env.filters["when"] = _when
-env.filters["day"] = _day
-env.filters["safe_http_url"] = safe_http_url
-env.filters["paragraphs"] = lambda text: Markup(paragraphs_html(text))
-env.filters["marked"] = lambda text: Markup(marked_html(text))
-env.filters["sanitized"] = lambda html: Markup(sanitize_html(html))
-env.filters["unmarked"] = unmarked
-env.filters["ago"] = time_ago
-env.globals["static_version"] = hashlib.sha1(
-    b"".join(p.read_bytes() for p in sorted((HERE / "static").iterdir()) if p.is_file())).hexdigest()[:10]
-
-
-def _viewer_or_none(request: Request):
-    """The viewer if the request's route found out (an error page asks no database)."""
-    return getattr(request.state, "viewer", None)
-
-
-def render(request: Request, template: str, **context) -> str:
-    context.setdefault("viewer", _viewer_or_none(request))
-    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return env.get_template(template).render(request=request, rendered_at=now(), here=here, **context)
-
-
-def page(request: Request, template: str, status: int = 200, **context) -> Response:
-    """An HTML page with an ETag of its bytes (304 when the browser has them);
-    a page with a user's state is private to the browser."""
-    body = render(request, template, **context).encode("utf-8")
-    etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
-    seen = _viewer_or_none(request)
-    personal = seen is not None and seen.user is not None
-    headers = {"ETag": etag, "Cache-Control": "private, no-cache" if personal else "no-cache"}
-    if personal:
-        headers["Vary"] = "Cookie, Authorization"
-    if status == 200 and etag in request.headers.get("if-none-match", ""):
-        return Response(status_code=304, headers=headers)
-    return Response(body, status_code=status, media_type="text/html; charset=utf-8", headers=headers)
 
 
 def reader_of(request: Request):
@@ -119,10 +57,12 @@ def front(request: Request, page_no: Annotated[int, Query(alias="page", ge=1, le
           only: Literal["all", "multi", "single"] = "all"):
     reader = reader_of(request)
     user = identity.viewer(request).user
-    hide = story_filter(reader.store().mutes(user.id)) if user is not None else None
+    mutes = reader.store().mutes(user.id) if user is not None else {}
+    hide = story_filter(mutes) if mutes else None
     hidden = 0
     if hide is not None:
-        stories, more, hidden = reader.front_page_for((page_no - 1) * PER_PAGE, PER_PAGE, only, hide)
+        stories, more, hidden = reader.front_page_for((page_no - 1) * PER_PAGE, PER_PAGE, only, hide,
+                                                      key=tuple((k, tuple(v)) for k, v in sorted(mutes.items())))
         total = None
         pager = open_pager(request, page_no, more, only=only)
     else:
@@ -130,11 +70,12 @@ def front(request: Request, page_no: Annotated[int, Query(alias="page", ge=1, le
         pager = _page_links(request, page_no, total, PER_PAGE, only=only)
     if page_no > 1 and not stories:
         raise ApiError(404, "no such page")
+    items = {s["id"]: front_item(s) for s in stories}
     if user is not None:  # the cached stories are shared: the user's counts go on copies
         unread = queries.story_unread(reader.store(), user.id, [s["id"] for s in stories])
         stories = [s | {"unread": unread[s["id"]]} for s in stories]
-    return page(request, "front.html", stories=stories, total=total, only=only, updated=reader.last_update(),
-                pager=pager, hidden=hidden)
+    return page(request, "front.html", stories=stories, items=items, total=total, only=only,
+                updated=reader.last_update(), pager=pager, hidden=hidden)
 
 
 # -- story -----------------------------------------------------------------------------------------
@@ -148,7 +89,13 @@ def _story_context(story: dict) -> dict:
     numbers = {a["id"]: n for n, a in enumerate(articles, start=1)}
     by_id = {a["id"]: a for a in articles}
     brief = story["brief"] or {"sentences": [], "facts": {}, "agreement": None}
-    return {"story": story, "brief": brief, "numbers": numbers, "by_id": by_id,
+    links = {a["id"]: Markup(f'<a class="cite" href="/articles/{a["id"]}" title="{escape(a["outlet"])}: '
+                             f'{escape(a["title"])}">[{numbers[a["id"]]}]</a>') for a in articles}
+
+    def cites(ids) -> Markup:
+        """The [n] links of these articles (each made once a page, not once a citation)."""
+        return Markup("".join(links[i] for i in ids if i in links))
+    return {"story": story, "brief": brief, "numbers": numbers, "by_id": by_id, "cites": cites,
             "facts": brief.get("facts") or {}, "agreement": brief.get("agreement"),
             "has_facts": _facts_present(brief)}
 

@@ -97,6 +97,7 @@ class Reader:
         self._ranking_lock = threading.Lock()
         self._front_cache: dict[tuple, tuple] = {}
         self._front_making: dict[tuple, threading.Lock] = {}
+        self._muted_cache: dict[tuple, tuple] = {}  # front pages of readers who mute something
         self._last_update: tuple[float, str | None] = (float("-inf"), None)
         self.write_lock = threading.Lock()
         open_store(self.db).close()  # create / migrate once, up front
@@ -210,10 +211,26 @@ class Reader:
             story["score"] = round(by_id[story["id"]].score, 4)
         return stories, total
 
-    def front_page_for(self, offset: int, limit: int, only: str, hidden) -> tuple[list[dict], bool, int]:
+    def front_page_for(self, offset: int, limit: int, only: str, hidden, key=None) -> tuple[list[dict], bool, int]:
         """A page of the ranked stories a user sees: those `hidden(story)` leaves.
         (stories, whether more follow, how many were hidden up to this page's end).
-        The ranking is walked a chunk at a time from the shared cache."""
+        The ranking is walked a chunk at a time from the shared cache. With `key`
+        (what `hidden` is made of: the user's mutes) the page is kept, as the
+        front page is, until the ranking changes."""
+        if key is None:
+            return self._walk(offset, limit, only, hidden)
+        self.ranking()
+        version, cache_key = self._ranking.version, (offset, limit, only, key)
+        cached = self._muted_cache.get(cache_key)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        result = self._walk(offset, limit, only, hidden)
+        if len(self._muted_cache) > 256:
+            self._muted_cache.clear()
+        self._muted_cache[cache_key] = (version, result)
+        return result
+
+    def _walk(self, offset: int, limit: int, only: str, hidden) -> tuple[list[dict], bool, int]:
         visible: list[dict] = []
         skipped = start = 0
         while len(visible) <= offset + limit:
@@ -301,7 +318,7 @@ class Reader:
         members = store.story_articles(article["story_id"]) if article["story_id"] is not None else []
         ids = [m["id"] for m in members]
         position = ids.index(article_id) if article_id in ids else -1
-        article["story"] = store.get_story(article["story_id"]) if article["story_id"] is not None else None
+        article["story"] = store.get_story(article["story_id"], members) if article["story_id"] is not None else None
         article["story_prev"] = members[position - 1] if position > 0 else None
         article["story_next"] = members[position + 1] if 0 <= position < len(members) - 1 else None
         article["time_prev"], article["time_next"] = store.article_time_neighbours(
