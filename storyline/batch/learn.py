@@ -23,13 +23,17 @@ def find_duplicates(results: Results) -> int:
     later = []
     for column in DUPLICATE_KEYS:
         keyed = extracted[[column, "order"]].dropna(subset=[column])
-        first = keyed.groupby(column)["order"].min().rename("first").to_frame()
-        joined = keyed.merge(first, left_on=column, right_index=True, how="inner")
-        later.append(joined[joined["order"] > joined["first"]][["order"]])
+        # All rows of one value in one partition, then plain pandas inside it.
+        later.append(keyed.shuffle(column).map_partitions(_later_ones, column, meta={"order": "int64"}))
     found = dd.concat(later).drop_duplicates()
     found = found.assign(partition=found["order"] // KEY_SPAN)
     found.to_parquet(str(results.stage("duplicates")), write_index=False, overwrite=True)
     return int(dd.read_parquet(str(results.stage("duplicates")), columns=["order"]).shape[0].compute())
+
+
+def _later_ones(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    first = frame.groupby(column)["order"].transform("min")
+    return frame.loc[frame["order"] > first, ["order"]].astype("int64")
 
 
 def duplicates_in(results: Results, partition: int) -> frozenset[int]:
@@ -47,19 +51,23 @@ def learn_chrome(results: Results) -> dict[str, frozenset[str]]:
     kept = extracted.merge(duplicates.assign(duplicate=True), on="order", how="left")
     kept = kept[kept["duplicate"].isna()][["outlet", "lines", "sentences"]]
     lines = kept.map_partitions(_explode_lines, meta={"outlet": "object", "fingerprint": "object", "sentence": "bool"})
-    per_outlet = lines.groupby(["outlet", "fingerprint"]).agg({"sentence": ["max", "size"]})
-    per_outlet.columns = ["sentence", "pages"]
-    per_outlet = per_outlet.reset_index()
-    shared = per_outlet.groupby("fingerprint").agg({"sentence": "max", "outlet": "size"})
-    shared.columns = ["any_sentence", "outlets"]
-    joined = per_outlet.merge(shared, left_on="fingerprint", right_index=True)
-    # Only lines some outlet repeats, or several outlets share, can pass the rule.
-    candidates = joined[(joined["pages"] >= 2) | (joined["outlets"] >= 2)].compute()
+    # Every row of one line (fingerprint) in one partition; the rule is applied there.
+    chrome_lines = lines.shuffle("fingerprint").map_partitions(
+        _chrome_lines, meta={"outlet": "object", "fingerprint": "object"}).compute()
     learned: dict[str, set[str]] = {}
-    for row in candidates.itertuples(index=False):
-        if chrome.is_learned_chrome(bool(row.any_sentence), int(row.pages), int(row.outlets)):
-            learned.setdefault(row.outlet, set()).add(row.fingerprint)
+    for outlet, fingerprint in chrome_lines.itertuples(index=False):
+        learned.setdefault(outlet, set()).add(fingerprint)
     return {outlet: frozenset(lines) for outlet, lines in learned.items()}
+
+
+def _chrome_lines(frame: pd.DataFrame) -> pd.DataFrame:
+    per_outlet = frame.groupby(["outlet", "fingerprint"]).agg(
+        sentence=("sentence", "max"), pages=("sentence", "size")).reset_index()
+    shared = per_outlet.groupby("fingerprint").agg(any_sentence=("sentence", "max"), outlets=("outlet", "size"))
+    joined = per_outlet.join(shared, on="fingerprint")
+    keep = [chrome.is_learned_chrome(bool(s), int(p), int(o))
+            for s, p, o in zip(joined["any_sentence"], joined["pages"], joined["outlets"])]
+    return joined.loc[keep, ["outlet", "fingerprint"]].astype(object)
 
 
 def _explode_lines(frame: pd.DataFrame) -> pd.DataFrame:

@@ -56,12 +56,12 @@ def find_stories(results: Results, client) -> int:
                                    meta={"block": "object", "order": "int64", "seen": "object",
                                          "day": "float64", "vector": "object"})
     memberships = blocks.shuffle("block").map_partitions(
-        _cluster_blocks, meta={"node": "object", "order": "int64", "fit": "float64"}).persist()
+        _cluster_blocks, meta={"node": "object", "order": "int64", "fit": "float64", "size": "int64"}).persist()
     roots = _merged_roots(memberships)
     best = memberships.shuffle("order").map_partitions(_best_fit, roots,
                                                           meta={"order": "int64", "root": "object", "fit": "float64"})
-    first = best.groupby("root")["order"].min().rename("story").to_frame()
-    stories = best.merge(first, left_on="root", right_index=True)
+    stories = best.shuffle("root").map_partitions(
+        _numbered, meta={"order": "int64", "root": "object", "fit": "float64", "story": "int64"})
     stories = stories.assign(key=stories["order"].map(key_of, meta=("key", "object")))[["key", "story", "fit"]]
     path = results.stage("stories")
     stories.to_parquet(str(path), write_index=False, overwrite=True, schema=STORIES,
@@ -94,7 +94,7 @@ def _block_rows(frame: pd.DataFrame, frequencies: dict, n_docs: int) -> pd.DataF
 
 
 def _cluster_blocks(frame: pd.DataFrame) -> pd.DataFrame:
-    nodes, orders, fits = [], [], []
+    nodes, orders, fits, sizes = [], [], [], []
     for block, members in frame.groupby("block", sort=False):
         clusterer = StoryClusterer()
         placed: dict[int, list[tuple[int, dict]]] = {}
@@ -108,35 +108,45 @@ def _cluster_blocks(frame: pd.DataFrame) -> pd.DataFrame:
             for order, vec in articles:
                 nodes.append(f"{block}#{sid}")
                 orders.append(order)
+                sizes.append(len(articles))
                 # A cluster of one says nothing about where the article belongs.
                 fits.append(features.dot(vec, story.centroid) / norm if len(articles) > 1 else 0.0)
-    return pd.DataFrame({"node": nodes, "order": pd.Series(orders, dtype="int64"), "fit": fits})
+    return pd.DataFrame({"node": nodes, "order": pd.Series(orders, dtype="int64"), "fit": fits,
+                         "size": pd.Series(sizes, dtype="int64")})
 
 
 def _merged_roots(memberships: dd.DataFrame) -> dict[str, str]:
     """node -> the node it merges into, for the clusters that share enough
     articles (only these pairs reach this process)."""
-    sizes = memberships.groupby("node").size().rename("size").to_frame()
-    shared = memberships[memberships["fit"] > 0].shuffle("order").map_partitions(
-        _node_pairs, meta={"a": "object", "b": "object"})
-    counts = shared.groupby(["a", "b"]).size().rename("shared").reset_index()
-    counts = counts.merge(sizes, left_on="a", right_index=True).merge(
-        sizes.rename(columns={"size": "size_b"}), left_on="b", right_index=True)
-    smaller = counts[["size", "size_b"]].min(axis=1)
-    edges = counts[counts["shared"] >= SHARED_FOR_MERGE * smaller][["a", "b"]].compute()
+    pairs = memberships[memberships["fit"] > 0].shuffle("order").map_partitions(
+        _node_pairs, meta={"a": "object", "b": "object", "size_a": "int64", "size_b": "int64"})
+    edges = pairs.shuffle("a").map_partitions(_merging, meta={"a": "object", "b": "object"}).compute()
     joined = Groups().join(edges.itertuples(index=False))
     return {node: joined.root(node) for node in joined.parent}
 
 
 def _node_pairs(frame: pd.DataFrame) -> pd.DataFrame:
-    a, b = [], []
-    for _, nodes in frame.groupby("order")["node"]:
-        nodes = sorted(nodes)
-        for i in range(len(nodes)):
-            for j in range(i + 1, len(nodes)):
-                a.append(nodes[i])
-                b.append(nodes[j])
-    return pd.DataFrame({"a": a, "b": b}, dtype=object)
+    """Each pair of clusters an article is in (with their sizes)."""
+    out = {"a": [], "b": [], "size_a": [], "size_b": []}
+    for _, found in frame.groupby("order"):
+        found = sorted(zip(found["node"], found["size"]))
+        for i in range(len(found)):
+            for j in range(i + 1, len(found)):
+                for column, value in zip(out, (found[i][0], found[j][0], found[i][1], found[j][1])):
+                    out[column].append(value)
+    return pd.DataFrame(out).astype({"a": object, "b": object, "size_a": "int64", "size_b": "int64"})
+
+
+def _merging(frame: pd.DataFrame) -> pd.DataFrame:
+    """The pairs of clusters (all rows of one `a` are here) sharing enough articles."""
+    counts = frame.groupby(["a", "b", "size_a", "size_b"]).size().rename("shared").reset_index()
+    enough = counts["shared"] >= SHARED_FOR_MERGE * counts[["size_a", "size_b"]].min(axis=1)
+    return counts.loc[enough, ["a", "b"]].astype(object)
+
+
+def _numbered(frame: pd.DataFrame) -> pd.DataFrame:
+    """A story's number: its first article's (all rows of one root are here)."""
+    return frame.assign(story=frame.groupby("root")["order"].transform("min").astype("int64"))
 
 
 def _best_fit(frame: pd.DataFrame, roots: dict[str, str]) -> pd.DataFrame:
