@@ -62,7 +62,9 @@ def find_stories(results: Results, client) -> int:
                                                           meta={"order": "int64", "root": "object", "fit": "float64"})
     stories = best.shuffle("root").map_partitions(
         _numbered, meta={"order": "int64", "root": "object", "fit": "float64", "story": "int64"})
-    stories = stories.assign(key=stories["order"].map(key_of, meta=("key", "object")))[["key", "story", "fit"]]
+    # astype: an empty partition would keep the int64 of "order" (Series.map over no rows).
+    keys = stories["order"].map(key_of, meta=("key", "object")).astype(object)
+    stories = stories.assign(key=keys)[["key", "story", "fit"]]
     path = results.stage("stories")
     stories.to_parquet(str(path), write_index=False, overwrite=True, schema=STORIES,
                        name_function=lambda i: f"part-{i:05d}.parquet")
