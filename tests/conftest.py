@@ -126,7 +126,7 @@ def fetcher(settings):
 # (SQLite's own files, pragmas and triggers), SQLite alone.
 BOTH_DATABASES = {"test_storage", "test_ingest", "test_cluster", "test_brief", "test_api", "test_web",
                   "test_copy", "test_agreement_demo", "test_status", "test_transfer", "test_worker", "test_accounts", "test_greader", "test_accounts_web", "test_fever",
-                  "test_batch", "test_database_calls"}
+                  "test_batch", "test_database_calls", "test_unread_counts"}
 _names = itertools.count(1)
 
 

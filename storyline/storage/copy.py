@@ -20,6 +20,8 @@ KEYS = {"outlet_lines": "outlet_id, fingerprint", "article_lines": "article_id, 
         "article_entities": "article_id", "article_vectors": "article_id", "workers": "name",
         "sessions": "token_hash", "user_feeds": "user_id, feed_id", "article_state": "user_id, article_id",
         "story_state": "user_id, story_id", "mutes": "user_id, kind, value"}
+# Not copied: article_counts and read_counts, which the target's own triggers
+# (migration 0005) fill as articles and article_state rows arrive; checked after.
 SERIAL = ["outlets", "feeds", "stories", "articles", "failures", "jobs", "polls", "users", "api_tokens"]
 GENERATED = {"search"}  # PostgreSQL's tsvector column: computed by the target itself
 BATCH = 500
@@ -63,4 +65,8 @@ def copy_database(source: Store, target: Store,
         if wrong:
             raise StorageError("copy incomplete, nothing written: " +
                                ", ".join(f"{t} {a} in the source but {b} copied" for t, (a, b) in wrong.items()))
+        drift = {table: len(keys) for table, keys in target.unread_count_drift().items() if keys}
+        if drift:
+            raise StorageError("copy's unread counts differ from its articles, nothing written: " +
+                               ", ".join(f"{n} wrong in {table}" for table, n in drift.items()))
     return counts

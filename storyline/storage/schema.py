@@ -16,7 +16,7 @@ from alembic.script import ScriptDirectory
 
 from storyline.storage.database import Database
 
-HEAD = "0004"  # the newest revision under alembic/versions (a test keeps the two in step)
+HEAD = "0005"  # the newest revision under alembic/versions (a test keeps the two in step)
 SCRIPTS = Path(__file__).with_name("alembic")
 MIGRATION_LOCK = 7_041_993  # any number; other programs sharing the database would need to pick another
 

@@ -60,35 +60,22 @@ def unread_count(store: Store, user_id: int, *, outlet: str | None = None,
 
 
 def unread_total(store: Store, user_id: int) -> int:
-    """Unread articles, leaving out hidden feeds and muted outlets (as unread_counts
-    does). Without those it is all articles less the user's read ones: two index
-    counts instead of a look-up per article."""
-    hides = store.scalar("SELECT (SELECT COUNT(*) FROM user_feeds WHERE user_id = :user AND hidden = 1) + "
-                         "(SELECT COUNT(*) FROM mutes WHERE user_id = :user AND kind = 'outlet')", {"user": user_id})
-    if hides:
-        return store.unread_counts(user_id)["total"]
-    return store.scalar("SELECT (SELECT COUNT(*) FROM articles) - (SELECT COUNT(*) FROM article_state "
-                        "WHERE user_id = :user AND read = 1)", {"user": user_id})
+    """Unread articles, leaving out hidden feeds and muted outlets (as unread_counts does)."""
+    return store.unread_counts(user_id)["total"]
 
 
 def unread_by_outlet_and_feed(store: Store, user_id: int) -> tuple[dict[str, int], dict[int, int]]:
     """({outlet: unread}, {feed id: unread}) over every article, hidden or not
-    (the sources page lists every outlet and feed): counts less read counts."""
-    def grouped(column: str) -> tuple[dict, dict]:
-        every = {r["k"]: r["n"] for r in store.rows(
-            f"SELECT {column} AS k, COUNT(*) AS n FROM articles a WHERE {column} IS NOT NULL GROUP BY {column}")}
-        read = {r["k"]: r["n"] for r in store.rows(
-            f"SELECT {column} AS k, COUNT(*) AS n FROM article_state s JOIN articles a ON a.id = s.article_id "
-            f"WHERE s.user_id = :user AND s.read = 1 AND {column} IS NOT NULL GROUP BY {column}", {"user": user_id})}
-        return every, read
-
+    (the sources page lists every outlet and feed)."""
     names = {r["id"]: r["name"] for r in store.rows("SELECT id, name FROM outlets")}
-    every, read = grouped("a.outlet_id")
-    outlets = {names[k]: n - read.get(k, 0) for k, n in every.items() if k in names}
+    outlets: dict[str, int] = {}
     feeds: dict[int, int] = {}
-    if store.scalar("SELECT COUNT(*) FROM feeds"):
-        every, read = grouped("a.feed_id")
-        feeds = {k: n - read.get(k, 0) for k, n in every.items()}
+    for row in store.unread_by_key(user_id):
+        name = names.get(row["outlet_id"])
+        if name is not None:
+            outlets[name] = outlets.get(name, 0) + row["unread"]
+        if row["feed_id"] is not None:
+            feeds[row["feed_id"]] = feeds.get(row["feed_id"], 0) + row["unread"]
     return outlets, feeds
 
 
