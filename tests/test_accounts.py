@@ -76,6 +76,16 @@ def test_each_user_has_their_own_state(loaded):
     assert store.stories_read(alice.id, [story["id"]]) == {story["id"]}
     assert all(f["read"] for f in store.article_flags(alice.id, story["articles"]).values())
     assert store.stories_read(bob.id, [story["id"]]) == set()
+    # Opening it again writes nothing, unless one of its articles is unread again.
+    writes = store.scalar("SELECT COUNT(*) FROM article_state WHERE user_id = :u", {"u": alice.id})
+    store.execute("UPDATE story_state SET read_at = 'opened before' WHERE user_id = :u", {"u": alice.id})
+    store.read_story(alice.id, story["id"])
+    assert store.scalar("SELECT read_at FROM story_state WHERE user_id = :u", {"u": alice.id}) == "opened before"
+    store.set_read(alice.id, story["articles"][:1], read=False)
+    store.read_story(alice.id, story["id"])
+    assert store.scalar("SELECT read_at FROM story_state WHERE user_id = :u", {"u": alice.id}) != "opened before"
+    assert all(f["read"] for f in store.article_flags(alice.id, story["articles"]).values())
+    assert store.scalar("SELECT COUNT(*) FROM article_state WHERE user_id = :u", {"u": alice.id}) == writes
     # Folders, titles, hidden feeds and mutes are per user as well.
     feed_id, _ = store.add_feed("https://feeds.example/news.xml")
     store.set_feed_prefs(alice.id, feed_id, title="Mine", folder="Local")

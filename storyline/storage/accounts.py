@@ -117,7 +117,16 @@ class AccountQueries:
             "ON CONFLICT (user_id, article_id) DO UPDATE SET read = 1, read_at = excluded.read_at", params)
 
     def read_story(self, user_id: int, story_id: int) -> None:
-        """Opening a story marks it and its articles read."""
+        """Opening a story marks it and its articles read. A story already read with
+        no unread article is left as it is: opening it again writes nothing (readers
+        reopen stories often, and on SQLite every write waits for the one writer)."""
+        settled = self.db.row(
+            "SELECT EXISTS (SELECT 1 FROM story_state WHERE user_id = :user AND story_id = :story) AS opened, "
+            "EXISTS (SELECT 1 FROM articles a WHERE a.story_id = :story AND NOT EXISTS (SELECT 1 FROM "
+            "article_state s WHERE s.user_id = :user AND s.article_id = a.id AND s.read = 1)) AS unread",
+            {"user": user_id, "story": story_id})
+        if settled["opened"] and not settled["unread"]:
+            return
         with self.db.transaction() as db:
             db.execute("INSERT INTO story_state (user_id, story_id, read_at) VALUES (:user, :story, :now) "
                        "ON CONFLICT (user_id, story_id) DO UPDATE SET read_at = excluded.read_at",
