@@ -66,17 +66,25 @@ def run(base: str, urls: list[str], connections: int, duration: float, warmup: f
             "connections": connections, "duration": duration}
 
 
-def main() -> None:
+def arguments() -> argparse.ArgumentParser:
+    """The load generator's command line (bench/web/users.py adds the tokens)."""
     parser = argparse.ArgumentParser()
     parser.add_argument("base")
     parser.add_argument("urls", help="a JSON file with a list of paths")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--duration", type=float, default=20.0)
     parser.add_argument("--warmup", type=float, default=2.0)
-    args = parser.parse_args()
+    return parser
+
+
+def run_from(args: argparse.Namespace) -> None:
     with open(args.urls) as f:
         urls = json.load(f)
     print(json.dumps(run(args.base, urls, args.connections, args.duration, args.warmup)))
+
+
+def main() -> None:
+    run_from(arguments().parse_args())
 
 
 if __name__ == "__main__":

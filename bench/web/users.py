@@ -20,7 +20,6 @@ runs bench/web/load.py's closed loop unchanged, each request carrying the next
 user's token in turn (round-robin over the users)."""
 from __future__ import annotations
 
-import argparse
 import http.client
 import itertools
 import json
@@ -157,22 +156,15 @@ def bearer_connections(tokens: list[str]) -> type[http.client.HTTPConnection]:
 def main() -> None:
     from bench.web import load
 
-    parser = argparse.ArgumentParser()
-    parser.add_argument("base")
-    parser.add_argument("urls", help="a JSON file with a list of paths")
+    parser = load.arguments()
     parser.add_argument("tokens", help="a JSON file with a list of API tokens")
-    parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--duration", type=float, default=20.0)
-    parser.add_argument("--warmup", type=float, default=2.0)
     args = parser.parse_args()
-    with open(args.urls) as f:
-        urls = json.load(f)
     with open(args.tokens) as f:
         tokens = json.load(f)
     # load.py opens its connections through http.client.HTTPConnection and sends
     # no headers of its own: this process (only this one) swaps the class.
     http.client.HTTPConnection = bearer_connections(tokens)
-    print(json.dumps(load.run(args.base, urls, args.connections, args.duration, args.warmup)))
+    load.run_from(args)
 
 
 if __name__ == "__main__":

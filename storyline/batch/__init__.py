@@ -147,18 +147,14 @@ def _briefs(results: Results, settings: BatchSettings) -> None:
         make_briefs(results, facts=settings.briefs == "full", embed=settings.briefs == "full")
 
 
-def _map(client, progress: BatchProgress, name: str, function, calls: list[tuple]) -> list:
+def _map(client, progress: BatchProgress, name: str, function, calls: list[tuple]) -> None:
+    """Run `function` over every call's arguments on the cluster; a task's error is raised here."""
     from distributed import as_completed
 
     progress.stage(name, len(calls))
-    if not calls:
-        return []
-    futures = [client.submit(function, *args, pure=False) for args in calls]
-    done = []
-    for future in as_completed(futures):
-        done.append(future.result())
+    for future in as_completed([client.submit(function, *args, pure=False) for args in calls]):
+        future.result()
         progress.advance()
-    return done
 
 
 def _plan(results: Results, inputs: list[str], settings: BatchSettings, plan) -> list:

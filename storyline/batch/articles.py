@@ -53,10 +53,16 @@ def key_of(order: int) -> str:
 
 
 def article_from_item(item: RawItem) -> Article:
+    """The article of one raw item, made as `storyline add` makes it; a crawled
+    page keeps the time it was crawled (WARC-Date) as the time it was fetched."""
     if item.record is not None:
-        return article_from_record(item.record, item.source)
-    return article_from_bytes(item.body or b"", item.kind, url=item.url, source=item.source,
-                              outlet_hint=item.outlet, charset=item.charset)
+        article = article_from_record(item.record, item.source)
+    else:
+        article = article_from_bytes(item.body or b"", item.kind, url=item.url, source=item.source,
+                                     outlet_hint=item.outlet, charset=item.charset)
+    if item.fetched:
+        article.fetched = item.fetched
+    return article
 
 
 def extract_part(folder: str, chunk: Chunk, max_bytes: int) -> dict:
@@ -73,8 +79,6 @@ def extract_part(folder: str, chunk: Chunk, max_bytes: int) -> dict:
         position += 1
         try:
             article = article_from_item(item)
-            if item.fetched:
-                article.fetched = item.fetched
             make_printable(article)
             rows.append(_extracted_row(order, article))
         except Exception as exc:  # hostile input: this item fails, the partition goes on

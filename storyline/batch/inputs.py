@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from storyline.batch import warc
-from storyline.extract.files import TEXT_SUFFIXES
+from storyline.extract.files import TEXT_SUFFIXES, local_path
 from storyline.feeds import sniff
 from storyline.fetch import describe_binary
 from storyline.fetch.urls import is_url, url_problem
@@ -77,10 +77,7 @@ def _plan_input(source: str, every: int) -> Iterator[dict]:
     if is_url(source):
         yield _failed(source, "batch inputs are not fetched: give folders, JSONL or WARC files")
         return
-    try:
-        path = Path(source).expanduser()
-    except RuntimeError:  # "~nosuchuser/x": no home folder to expand, so no such path
-        path = Path(source)
+    path = local_path(source)
     if path.is_dir():
         yield from _plan_folder(path, every)
     elif path.is_file():

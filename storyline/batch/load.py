@@ -59,7 +59,7 @@ def load(folder: str, store: Store, progress=None) -> LoadReport:
         for row in pq.read_table(path).to_pylist():
             _store_article(store, row, ids, fresh, report)
             if row["key"] in ids:
-                rows_of[row["key"]] = {k: row[k] for k in ("terms", "day", "not_article", "title")}
+                rows_of[row["key"]] = {k: row[k] for k in ("terms", "day", "not_article")}
             if progress:
                 progress.advance()
     # Chrome learned while storing may have cleaned texts a little differently

@@ -11,6 +11,15 @@ TEXT_SUFFIXES = (".txt", ".text", ".md")
 MAX_FILE_BYTES = 10 * 1024 * 1024
 
 
+def local_path(source: str) -> Path:
+    """The file or folder a user named: "~" expanded when it can be ("~nosuchuser/x"
+    has no home folder to expand, so it stays as written and names no such path)."""
+    try:
+        return Path(source).expanduser()
+    except RuntimeError:
+        return Path(source)
+
+
 def extract_document(body: bytes, kind: str, url: str | None = None, charset: str | None = None) -> Extracted:
     """Extract a document already known to be 'html' or 'text'."""
     if kind == "html":

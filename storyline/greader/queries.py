@@ -120,11 +120,17 @@ def _article_scope(store: Store, user_id: int, query: StreamQuery, feed_id: int 
         where.append(ARTICLE_STATES[state])
     for state in query.exclude:
         where.append(f"NOT ({ARTICLE_STATES[state]})")
+    return where + _time_bounds("a.fetched", query, params)
+
+
+def _time_bounds(column: str, query: StreamQuery, params: dict) -> list[str]:
+    """The stream's ot= and nt= limits on an item's time."""
+    where = []
     if query.oldest:
-        where.append("a.fetched >= :oldest")
+        where.append(f"{column} >= :oldest")
         params["oldest"] = query.oldest
     if query.newest:
-        where.append("a.fetched <= :newest")
+        where.append(f"{column} <= :newest")
         params["newest"] = query.newest
     return where
 
@@ -183,13 +189,7 @@ def _story_scope(store: Store, user_id: int, query: StreamQuery, params: dict) -
         where.append(f"NOT {STORY_READ}")
     if "unread" in query.exclude:
         where.append(STORY_READ)
-    if query.oldest:
-        where.append("s.updated >= :oldest")
-        params["oldest"] = query.oldest
-    if query.newest:
-        where.append("s.updated <= :newest")
-        params["newest"] = query.newest
-    return where
+    return where + _time_bounds("s.updated", query, params)
 
 
 def story_page(store: Store, user_id: int, query: StreamQuery, limit: int, details: bool = True) -> list[dict]:

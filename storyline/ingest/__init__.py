@@ -19,6 +19,7 @@ import sqlalchemy.exc
 
 from storyline.config import FetchSettings
 from storyline.extract import ExtractionError, chrome
+from storyline.extract.files import local_path
 from storyline.extract.language import detect
 from storyline.feeds import sniff
 from storyline.fetch import FetchError, Fetcher, describe_binary
@@ -162,10 +163,7 @@ class Ingestor(FeedIngest):
             else:
                 yield from self._url(source)
             return
-        try:
-            path = Path(source).expanduser()
-        except RuntimeError:  # "~nosuchuser/x": no home folder to expand, so no such path
-            path = Path(source)
+        path = local_path(source)
         if path.is_dir():
             files = sorted(p for p in path.rglob("*") if p.is_file()
                            and not any(part.startswith(".") for part in p.relative_to(path).parts))
@@ -235,7 +233,7 @@ class Ingestor(FeedIngest):
                 if isinstance(item, Failure):
                     yield _Outcome(item.source, error=item.error)
                 else:
-                    yield self._page_outcome(item.source, lambda i=item: _fetched_at(article_from_item(i), i.fetched))
+                    yield self._page_outcome(item.source, lambda i=item: article_from_item(i))
                 self.progress.advance(item.source)
 
     def _jsonl(self, path: Path, body: bytes) -> Iterator[_Outcome]:
@@ -358,9 +356,3 @@ class Ingestor(FeedIngest):
             place_article(self.store, article_id)
         except Exception as exc:  # stored all the same; place_pending tries again on the next run
             report.failed.append(Failure(source, f"added, but not yet placed in a story: {failure_reason(exc)}"))
-
-
-def _fetched_at(article: Article, when: str | None) -> Article:
-    if when:
-        article.fetched = when
-    return article
