@@ -82,21 +82,13 @@ class Stream:
     id: str = ""
 
 
-def _state_name(stream: str) -> str | None:
-    """`user/-/state/com.google/NAME` (or `user/123/...`) -> NAME."""
+def _user_stream(stream: str, kind: str) -> str | None:
+    """`user/-/KIND/NAME` (or `user/123/...`) -> NAME; KIND is "state/com.google/" or "label/"."""
     match = _USER.match(stream)
     if not match:
         return None
     rest = stream[match.end():]
-    return rest[len("state/com.google/"):] if rest.startswith("state/com.google/") else None
-
-
-def _label_name(stream: str) -> str | None:
-    match = _USER.match(stream)
-    if not match:
-        return None
-    rest = stream[match.end():]
-    return rest[len("label/"):] if rest.startswith("label/") else None
+    return rest[len(kind):] if rest.startswith(kind) else None
 
 
 def folder_name(name: str) -> str:
@@ -111,13 +103,13 @@ def parse_stream(text: str) -> Stream:
     stream = (text or "").strip()
     if not stream or len(stream) > MAX_STREAM or _CONTROL.search(stream):
         raise BadRequest("bad stream id")
-    state = _state_name(stream)
+    state = _user_stream(stream, "state/com.google/")
     if state is not None:
         kinds = {"reading-list": "reading-list", "starred": "starred", "read": "read"}
         if not state or "/" in state:
             raise BadRequest(f"bad stream id {stream[:80]!r}")
         return Stream(kinds.get(state, "empty"), None, STATE + state)
-    label = _label_name(stream)
+    label = _user_stream(stream, "label/")
     if label is not None:
         name = folder_name(label)
         return Stream("label", name, LABEL + name)
@@ -149,12 +141,12 @@ def tag_state(tag: str) -> str | None:
     """The state a tag of edit-tag names ("read", "starred", "kept-unread"...),
     None for a label; BadRequest for something that is no tag."""
     value = (tag or "").strip()
-    state = _state_name(value)
+    state = _user_stream(value, "state/com.google/")
     if state is not None:
         if not state or "/" in state or _CONTROL.search(state):
             raise BadRequest(f"bad tag {tag[:80]!r}")
         return state
-    label = _label_name(value)
+    label = _user_stream(value, "label/")
     if label is not None:
         folder_name(label)
         return None
