@@ -82,6 +82,24 @@ class _Ranking:
     items: list[Ranked] = field(default_factory=list)
 
 
+class _KeptPages:
+    """Pages kept until the ranking they were made from changes (at most 256)."""
+
+    LIMIT = 256
+
+    def __init__(self) -> None:
+        self.pages: dict[tuple, tuple] = {}
+
+    def get(self, key: tuple, version):
+        kept = self.pages.get(key)
+        return kept[1] if kept is not None and kept[0] == version else None
+
+    def put(self, key: tuple, version, page) -> None:
+        if len(self.pages) > self.LIMIT:
+            self.pages.clear()
+        self.pages[key] = (version, page)
+
+
 class Reader:
     def __init__(self, db: str, *, token: str | None = None, settings: FetchSettings | None = None,
                  search_budget: float | None = SEARCH_BUDGET):
@@ -95,9 +113,9 @@ class Reader:
         self._stores_lock = threading.Lock()
         self._ranking = _Ranking()
         self._ranking_lock = threading.Lock()
-        self._front_cache: dict[tuple, tuple] = {}
+        self._front_cache = _KeptPages()
         self._front_making: dict[tuple, threading.Lock] = {}
-        self._muted_cache: dict[tuple, tuple] = {}  # front pages of readers who mute something
+        self._muted_cache = _KeptPages()  # front pages of readers who mute something
         self._last_update: tuple[float, str | None] = (float("-inf"), None)
         self.write_lock = threading.Lock()
         open_store(self.db).close()  # create / migrate once, up front
@@ -179,21 +197,19 @@ class Reader:
         self.ranking()
         key = (offset, limit, only)
         version = self._ranking.version
-        cached = self._front_cache.get(key)
-        if cached is not None and cached[0] == version:
-            return cached[1]
+        cached = self._front_cache.get(key, version)
+        if cached is not None:
+            return cached
         with self._ranking_lock:
             if len(self._front_making) > 256:
                 self._front_making.clear()  # at worst two requests make one page at once
             making = self._front_making.setdefault(key, threading.Lock())
         with making:  # one request makes a missing page (its briefs); the others wait for it
-            cached = self._front_cache.get(key)
-            if cached is not None and cached[0] == version:
-                return cached[1]
+            cached = self._front_cache.get(key, version)
+            if cached is not None:
+                return cached
             result = self._front_page(offset, limit, only)
-            if len(self._front_cache) > 256:
-                self._front_cache.clear()
-            self._front_cache[key] = (version, result)
+            self._front_cache.put(key, version, result)
         return result
 
     def _front_page(self, offset: int, limit: int, only: str) -> tuple[list[dict], int]:
@@ -221,13 +237,11 @@ class Reader:
             return self._walk(offset, limit, only, hidden)
         self.ranking()
         version, cache_key = self._ranking.version, (offset, limit, only, key)
-        cached = self._muted_cache.get(cache_key)
-        if cached is not None and cached[0] == version:
-            return cached[1]
+        cached = self._muted_cache.get(cache_key, version)
+        if cached is not None:
+            return cached
         result = self._walk(offset, limit, only, hidden)
-        if len(self._muted_cache) > 256:
-            self._muted_cache.clear()
-        self._muted_cache[cache_key] = (version, result)
+        self._muted_cache.put(cache_key, version, result)
         return result
 
     def _walk(self, offset: int, limit: int, only: str, hidden) -> tuple[list[dict], bool, int]:
